@@ -1,0 +1,81 @@
+//! The command line (clap definitions only).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::report::FormatSpec;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sigma-idp-lint",
+    version,
+    about = "Catch drift between Sigma account types and the Okta / Entra ID values that provision them, before provisioning fails."
+)]
+pub struct Cli {
+    /// When to use colour (NO_COLOR is honoured with `auto`).
+    #[arg(long, value_enum, global = true, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check snapshots for every way provisioning will fail.
+    Check(CheckArgs),
+    /// List every rule with its default severity.
+    Rules,
+    /// Print a rule's catalog page: why it matters, how to fix it, examples.
+    Explain {
+        /// The rule id, e.g. `case-mismatch`.
+        rule: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Snapshot files, or folders of them (each file says its `kind`).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Config file (default: sigma-idp-lint.yaml in the working folder or its parents).
+    #[arg(short = 'c', long = "config", value_name = "CONFIG")]
+    pub config: Option<PathBuf>,
+
+    /// Output format, several allowed: human, json; `FMT=FILE` writes to a file.
+    #[arg(long = "format", value_name = "FMT[=FILE]")]
+    pub formats: Vec<FormatSpec>,
+
+    /// Exit 1 when there are findings at or above this level.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Note,
+    Never,
+}
+
+impl FailOn {
+    pub fn threshold(self) -> Option<crate::engine::Severity> {
+        use crate::engine::Severity;
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Note => Some(Severity::Note),
+            FailOn::Never => None,
+        }
+    }
+}

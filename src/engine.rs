@@ -1,0 +1,304 @@
+//! The rule engine: rule ids, severities and levels, findings with stable fingerprints, the
+//! `Rule` trait and the one registry of rules.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::model::{Location, Model};
+use crate::rules;
+use crate::snapshot::Kind;
+
+/// Every rule id. Ids are stable and kebab-case; the catalog file of each is `rules/<id>.yaml`.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    strum::Display,
+    strum::EnumString,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum RuleId {
+    CaseMismatch,
+    UnknownValue,
+    LegacyValue,
+    MissingInIdp,
+    Whitespace,
+    Confusable,
+    DuplicateValue,
+    DisplayNameMismatch,
+    EnumOneofMismatch,
+    AttributeMissing,
+    RoleDisabled,
+    RoleMemberTypes,
+    RoleValueInvalid,
+}
+
+impl RuleId {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    pub fn all() -> impl Iterator<Item = RuleId> {
+        <RuleId as strum::IntoEnumIterator>::iter()
+    }
+
+    /// The severity findings of this rule get unless the config says otherwise.
+    pub fn default_severity(self) -> Severity {
+        use RuleId::*;
+        match self {
+            LegacyValue | MissingInIdp | DisplayNameMismatch | RoleDisabled => Severity::Warning,
+            CaseMismatch | UnknownValue | Whitespace | Confusable | DuplicateValue
+            | EnumOneofMismatch | AttributeMissing | RoleMemberTypes | RoleValueInvalid => {
+                Severity::Error
+            }
+        }
+    }
+
+    /// The rule's catalog page (`rules/<id>.yaml`), compiled in.
+    pub fn catalog_text(self) -> &'static str {
+        use RuleId::*;
+        match self {
+            CaseMismatch => include_str!("../rules/case-mismatch.yaml"),
+            UnknownValue => include_str!("../rules/unknown-value.yaml"),
+            LegacyValue => include_str!("../rules/legacy-value.yaml"),
+            MissingInIdp => include_str!("../rules/missing-in-idp.yaml"),
+            Whitespace => include_str!("../rules/whitespace.yaml"),
+            Confusable => include_str!("../rules/confusable.yaml"),
+            DuplicateValue => include_str!("../rules/duplicate-value.yaml"),
+            DisplayNameMismatch => include_str!("../rules/display-name-mismatch.yaml"),
+            EnumOneofMismatch => include_str!("../rules/enum-oneof-mismatch.yaml"),
+            AttributeMissing => include_str!("../rules/attribute-missing.yaml"),
+            RoleDisabled => include_str!("../rules/role-disabled.yaml"),
+            RoleMemberTypes => include_str!("../rules/role-member-types.yaml"),
+            RoleValueInvalid => include_str!("../rules/role-value-invalid.yaml"),
+        }
+    }
+}
+
+/// How serious a finding is.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::EnumIter,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+/// A level set in the config: a severity, or `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "lowercase")]
+pub enum Level {
+    Note,
+    Warning,
+    Error,
+    Off,
+}
+
+impl Level {
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Note => Some(Severity::Note),
+            Level::Warning => Some(Severity::Warning),
+            Level::Error => Some(Severity::Error),
+            Level::Off => None,
+        }
+    }
+}
+
+/// A user or group affected by a finding.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Principal {
+    /// `user` or `group`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: String,
+    pub name: Option<String>,
+}
+
+/// The principals affected by a finding: the full count and every item, sorted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Principals {
+    pub count: usize,
+    pub items: Vec<Principal>,
+}
+
+impl Principals {
+    pub fn new(mut items: Vec<Principal>) -> Principals {
+        items.sort();
+        items.dedup();
+        Principals {
+            count: items.len(),
+            items,
+        }
+    }
+}
+
+/// What a rule reports; the engine turns it into a `Finding`.
+#[derive(Debug, Clone, Default)]
+pub struct Draft {
+    pub source: Option<Kind>,
+    /// The exact offending string.
+    pub value: String,
+    pub expected: Option<String>,
+    pub message: String,
+    /// The exact fix: where to click or what to send.
+    pub fix: String,
+    /// Identity of the object at fault (role id, app + attribute, account type id), part of the
+    /// fingerprint; never a line number or a file path.
+    pub identity: String,
+    pub location: Option<Location>,
+    /// Overrides the rule's default severity for this finding (e.g. note for default types).
+    pub severity: Option<Severity>,
+    pub principals: Principals,
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub rule: RuleId,
+    pub severity: Severity,
+    pub source: Kind,
+    pub value: String,
+    pub expected: Option<String>,
+    pub message: String,
+    pub fix: String,
+    pub fingerprint: String,
+    pub location: Option<Location>,
+    pub principals: Principals,
+}
+
+/// `sha256:<hex>` of rule, source, value and object identity.
+pub fn fingerprint(rule: RuleId, source: Kind, value: &str, identity: &str) -> String {
+    let mut h = Sha256::new();
+    for part in [rule.as_str(), <&str>::from(source), value, identity] {
+        h.update(part.as_bytes());
+        h.update([0u8]);
+    }
+    let digest = h.finalize();
+    let mut out = String::with_capacity(7 + 64);
+    out.push_str("sha256:");
+    for b in digest.iter() {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+/// Collects a rule's drafts.
+pub struct Findings<'a> {
+    rule: RuleId,
+    levels: &'a BTreeMap<RuleId, Level>,
+    out: Vec<Finding>,
+}
+
+impl Findings<'_> {
+    pub fn report(&mut self, draft: Draft) {
+        let severity = match self.levels.get(&self.rule) {
+            Some(level) => match level.severity() {
+                Some(s) => s,
+                None => return,
+            },
+            None => draft.severity.unwrap_or(self.rule.default_severity()),
+        };
+        let source = draft.source.unwrap_or(Kind::Sigma);
+        self.out.push(Finding {
+            rule: self.rule,
+            severity,
+            source,
+            fingerprint: fingerprint(self.rule, source, &draft.value, &draft.identity),
+            value: draft.value,
+            expected: draft.expected,
+            message: draft.message,
+            fix: draft.fix,
+            location: draft.location,
+            principals: draft.principals,
+        });
+    }
+}
+
+/// A check over the model. Rules never fail: they only report.
+pub trait Rule: Send + Sync {
+    fn id(&self) -> RuleId;
+    fn check(&self, model: &Model, out: &mut Findings<'_>);
+}
+
+/// Runs every registered rule that is not turned off, and returns the findings sorted by
+/// severity (most serious first), rule, source and value.
+pub fn run(model: &Model) -> Vec<Finding> {
+    let levels = &model.config.levels;
+    let mut all = Vec::new();
+    for rule in rules::registry() {
+        if levels.get(&rule.id()) == Some(&Level::Off) {
+            continue;
+        }
+        let mut sink = Findings {
+            rule: rule.id(),
+            levels,
+            out: Vec::new(),
+        };
+        rule.check(model, &mut sink);
+        all.append(&mut sink.out);
+    }
+    sort(&mut all);
+    all
+}
+
+/// The order findings are reported in.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(a.rule.cmp(&b.rule))
+            .then(a.source.cmp(&b.source))
+            .then(a.value.cmp(&b.value))
+            .then(a.fingerprint.cmp(&b.fingerprint))
+    });
+}
+
+/// Counts by severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub error: usize,
+    pub warning: usize,
+    pub note: usize,
+    pub suppressed: usize,
+}
+
+impl Summary {
+    pub fn of(findings: &[Finding]) -> Summary {
+        let mut s = Summary::default();
+        for f in findings {
+            match f.severity {
+                Severity::Error => s.error += 1,
+                Severity::Warning => s.warning += 1,
+                Severity::Note => s.note += 1,
+            }
+        }
+        s
+    }
+}

@@ -1,0 +1,341 @@
+//! The normalized view the rules read: Sigma account types with the SCIM value each expects, the
+//! values each IdP can send (classified once), and where every one of them sits in its snapshot.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::matching::{Expectations, Verdict};
+use crate::snapshot::{
+    self, AzureSnapshot, Kind, LoadedSnapshot, OktaSnapshot, SigmaSnapshot, Snapshot,
+};
+use crate::yaml::Locations;
+
+/// A place in a snapshot file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    #[serde(skip)]
+    pub offset: usize,
+}
+
+/// One source the model was built from.
+#[derive(Debug, Clone)]
+pub struct SourceInfo {
+    pub kind: Kind,
+    pub origin: String,
+    pub taken_at: String,
+    /// Whether everything the source holds was read (a live fetch that stopped short is not).
+    pub complete: bool,
+    pub file: Option<PathBuf>,
+    pub text: Option<Arc<str>>,
+    locations: Option<Arc<Locations>>,
+}
+
+impl SourceInfo {
+    /// Where the node at `path` (e.g. `attribute.enum[2]`) sits in the snapshot file.
+    pub fn locate(&self, path: &str) -> Option<Location> {
+        let (file, locations) = (self.file.as_ref()?, self.locations.as_ref()?);
+        let p = locations.get(path)?;
+        Some(Location {
+            file: file.display().to_string(),
+            line: p.line,
+            column: p.column,
+            offset: p.offset,
+        })
+    }
+}
+
+/// A Sigma account type and the exact `userType` string Sigma expects for it.
+#[derive(Debug, Clone)]
+pub struct AccountType {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub is_custom: bool,
+    /// Lower case of the name for default types, the exact name for custom types.
+    pub expected: String,
+    pub location: Option<Location>,
+}
+
+impl AccountType {
+    pub fn expected_value(name: &str, is_custom: bool) -> String {
+        if is_custom {
+            name.to_string()
+        } else {
+            name.to_lowercase()
+        }
+    }
+}
+
+/// A value an IdP can send as `userType`.
+#[derive(Debug, Clone)]
+pub struct UserTypeValue {
+    pub source: Kind,
+    /// The string provisioning sends (for Entra, after the configured value map).
+    pub sent: String,
+    /// The value as the IdP holds it (Okta enum member, Entra role value).
+    pub held: String,
+    /// False for a non-string Okta enum member.
+    pub is_text: bool,
+    /// Okta Display name or Entra role display name.
+    pub display_name: Option<String>,
+    /// Stable identity of the object holding the value (Entra role id, Okta app id + value).
+    pub identity: String,
+    pub location: Option<Location>,
+    pub verdict: Verdict,
+}
+
+/// The Okta side: the app and its User Type attribute.
+#[derive(Debug, Clone)]
+pub struct OktaSide {
+    pub snapshot: OktaSnapshot,
+    pub source: usize,
+    /// The enum members as values (empty when the attribute is missing or not an enum).
+    pub values: Vec<UserTypeValue>,
+}
+
+/// The Entra side: the service principal's roles.
+#[derive(Debug, Clone)]
+pub struct AzureSide {
+    pub snapshot: AzureSnapshot,
+    pub source: usize,
+    /// One value per app role with a non-null value, indexed like `role_index`.
+    pub values: Vec<UserTypeValue>,
+    /// For each entry of `values`, its index in `snapshot.app_roles`.
+    pub role_index: Vec<usize>,
+}
+
+/// Everything the rules read.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub sources: Vec<SourceInfo>,
+    pub sigma: SigmaSnapshot,
+    pub sigma_source: usize,
+    pub account_types: Vec<AccountType>,
+    pub expectations: Expectations,
+    pub okta: Option<OktaSide>,
+    pub azure: Option<AzureSide>,
+    pub config: Config,
+}
+
+impl Model {
+    /// Builds the model from loaded snapshots: exactly one Sigma snapshot and at least one IdP
+    /// snapshot, at most one of each kind.
+    pub fn build(loaded: Vec<LoadedSnapshot>, config: Config) -> Result<Model> {
+        let mut sources = Vec::new();
+        let (mut sigma, mut okta, mut azure) = (None, None, None);
+        for l in loaded {
+            let info = |origin: &str, taken_at: &str| SourceInfo {
+                kind: l.snapshot.kind(),
+                origin: origin.to_string(),
+                taken_at: taken_at.to_string(),
+                complete: true,
+                file: Some(l.path.clone()),
+                text: Some(l.text.clone()),
+                locations: Some(l.locations.clone()),
+            };
+            let (info, slot_taken) = match &l.snapshot {
+                Snapshot::Sigma(s) => (info(&s.origin, &s.taken_at), sigma.is_some()),
+                Snapshot::Okta(s) => (info(&s.origin, &s.taken_at), okta.is_some()),
+                Snapshot::Azure(s) => (info(&s.origin, &s.taken_at), azure.is_some()),
+            };
+            if slot_taken {
+                let first = sources
+                    .iter()
+                    .find(|s: &&SourceInfo| s.kind == info.kind)
+                    .and_then(|s| s.file.clone())
+                    .unwrap_or_default();
+                return Err(Error::usage(
+                    format!(
+                        "two {} snapshots: {} and {}",
+                        info.kind,
+                        first.display(),
+                        l.path.display()
+                    ),
+                    Some("check one snapshot per source at a time".into()),
+                ));
+            }
+            let idx = sources.len();
+            sources.push(info);
+            match l.snapshot {
+                Snapshot::Sigma(s) => sigma = Some((s, idx)),
+                Snapshot::Okta(s) => okta = Some((s, idx)),
+                Snapshot::Azure(s) => azure = Some((s, idx)),
+            }
+        }
+        let Some((sigma, sigma_source)) = sigma else {
+            return Err(Error::usage(
+                "no Sigma snapshot among the inputs: there is nothing to compare the IdP values with",
+                Some("pass a `kind: sigma` snapshot too (`sigma-idp-lint snapshot` writes sigma.yaml)".into()),
+            ));
+        };
+        if okta.is_none() && azure.is_none() {
+            return Err(Error::usage(
+                "no Okta or Entra snapshot among the inputs: there is nothing to check",
+                Some("pass a `kind: okta` or `kind: azure` snapshot too".into()),
+            ));
+        }
+        Ok(Model::from_parts(
+            sources,
+            (sigma, sigma_source),
+            okta,
+            azure,
+            config,
+        ))
+    }
+
+    /// Builds the model from snapshots that are already in memory (a live fetch).
+    pub fn from_snapshots(
+        sigma: SigmaSnapshot,
+        okta: Option<OktaSnapshot>,
+        azure: Option<AzureSnapshot>,
+        config: Config,
+    ) -> Model {
+        let mut sources = vec![SourceInfo {
+            kind: Kind::Sigma,
+            origin: sigma.origin.clone(),
+            taken_at: sigma.taken_at.clone(),
+            complete: true,
+            file: None,
+            text: None,
+            locations: None,
+        }];
+        let mut push = |kind, origin: &str, taken_at: &str| {
+            sources.push(SourceInfo {
+                kind,
+                origin: origin.to_string(),
+                taken_at: taken_at.to_string(),
+                complete: true,
+                file: None,
+                text: None,
+                locations: None,
+            });
+            sources.len() - 1
+        };
+        let okta = okta.map(|o| {
+            let i = push(Kind::Okta, &o.origin, &o.taken_at);
+            (o, i)
+        });
+        let azure = azure.map(|a| {
+            let i = push(Kind::Azure, &a.origin, &a.taken_at);
+            (a, i)
+        });
+        Model::from_parts(sources, (sigma, 0), okta, azure, config)
+    }
+
+    fn from_parts(
+        sources: Vec<SourceInfo>,
+        (sigma, sigma_source): (SigmaSnapshot, usize),
+        okta: Option<(OktaSnapshot, usize)>,
+        azure: Option<(AzureSnapshot, usize)>,
+        config: Config,
+    ) -> Model {
+        let account_types: Vec<AccountType> = sigma
+            .account_types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| AccountType {
+                id: t.id.clone(),
+                name: t.name.clone(),
+                description: t.description.clone(),
+                is_custom: t.is_custom,
+                expected: AccountType::expected_value(&t.name, t.is_custom),
+                location: sources[sigma_source].locate(&format!("account_types[{i}].name")),
+            })
+            .collect();
+        let expectations =
+            Expectations::new(account_types.iter().map(|t| t.expected.clone()).collect());
+
+        let okta = okta.map(|(snapshot, source)| {
+            let mut values = Vec::new();
+            if let Some(attr) = &snapshot.attribute
+                && let Some(members) = &attr.enum_values
+            {
+                for (i, m) in members.iter().enumerate() {
+                    let held = m.as_text();
+                    let display_name = attr.one_of.as_ref().and_then(|o| {
+                        o.iter()
+                            .find(|x| x.value.as_text() == held)
+                            .map(|x| x.title.clone())
+                    });
+                    values.push(UserTypeValue {
+                        source: Kind::Okta,
+                        sent: held.clone(),
+                        verdict: expectations.classify(&held),
+                        identity: format!("{}/{}", snapshot.app.id, attr.variable),
+                        held,
+                        is_text: m.is_text(),
+                        display_name,
+                        location: sources[source].locate(&format!("attribute.enum[{i}]")),
+                    });
+                }
+            }
+            OktaSide {
+                snapshot,
+                source,
+                values,
+            }
+        });
+
+        let azure = azure.map(|(snapshot, source)| {
+            let mut values = Vec::new();
+            let mut role_index = Vec::new();
+            for (i, role) in snapshot.app_roles.iter().enumerate() {
+                let Some(held) = &role.value else { continue };
+                let sent = config.azure.sent_value(held).to_string();
+                values.push(UserTypeValue {
+                    source: Kind::Azure,
+                    verdict: expectations.classify(&sent),
+                    sent,
+                    held: held.clone(),
+                    is_text: true,
+                    display_name: Some(role.display_name.clone()),
+                    identity: format!("{}/{}", snapshot.app.app_id, role.id),
+                    location: sources[source].locate(&format!("app_roles[{i}].value")),
+                });
+                role_index.push(i);
+            }
+            AzureSide {
+                snapshot,
+                source,
+                values,
+                role_index,
+            }
+        });
+
+        Model {
+            sources,
+            sigma,
+            sigma_source,
+            account_types,
+            expectations,
+            okta,
+            azure,
+            config,
+        }
+    }
+
+    /// Every IdP value, Okta first.
+    pub fn values(&self) -> impl Iterator<Item = &UserTypeValue> {
+        self.okta
+            .iter()
+            .flat_map(|o| o.values.iter())
+            .chain(self.azure.iter().flat_map(|a| a.values.iter()))
+    }
+
+    /// The source info of a snapshot kind present in the model.
+    pub fn source(&self, kind: Kind) -> Option<&SourceInfo> {
+        self.sources.iter().find(|s| s.kind == kind)
+    }
+}
+
+/// Loads snapshot paths and builds the model.
+pub fn load(paths: &[PathBuf], config: Config) -> Result<Model> {
+    Model::build(snapshot::load_all(paths)?, config)
+}

@@ -1,0 +1,311 @@
+//! Versioned YAML snapshots, one file per source: loading (with positions for diagnostics) and
+//! atomic saving.
+
+pub mod azure;
+pub mod okta;
+pub mod sigma;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::yaml::{self, Locations};
+
+pub use azure::AzureSnapshot;
+pub use okta::OktaSnapshot;
+pub use sigma::SigmaSnapshot;
+
+/// The snapshot format version this build reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Which source a snapshot describes.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum Kind {
+    Sigma,
+    Okta,
+    Azure,
+}
+
+impl Kind {
+    /// The name an admin uses for the source.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Kind::Sigma => "Sigma",
+            Kind::Okta => "Okta",
+            Kind::Azure => "Entra",
+        }
+    }
+
+    /// The file name `snapshot` writes for this source.
+    pub fn file_name(self) -> String {
+        format!("{self}.yaml")
+    }
+}
+
+/// One snapshot of any kind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Snapshot {
+    Sigma(SigmaSnapshot),
+    Okta(OktaSnapshot),
+    Azure(AzureSnapshot),
+}
+
+impl Snapshot {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Snapshot::Sigma(_) => Kind::Sigma,
+            Snapshot::Okta(_) => Kind::Okta,
+            Snapshot::Azure(_) => Kind::Azure,
+        }
+    }
+
+    /// Puts every list in its stable order.
+    pub fn sort(&mut self) {
+        match self {
+            Snapshot::Sigma(s) => s.sort(),
+            Snapshot::Okta(s) => s.sort(),
+            Snapshot::Azure(s) => s.sort(),
+        }
+    }
+
+    /// The YAML text of the snapshot, `kind` and `schema_version` first, lists in stable order.
+    pub fn to_yaml(&self) -> Result<String> {
+        let mut sorted = self.clone();
+        sorted.sort();
+        let text = match &sorted {
+            Snapshot::Sigma(s) => yaml::to_string(s),
+            Snapshot::Okta(s) => yaml::to_string(s),
+            Snapshot::Azure(s) => yaml::to_string(s),
+        };
+        text.map_err(|e| Error::usage(format!("cannot serialize snapshot: {e}"), None))
+    }
+}
+
+/// A snapshot read from a file, with its text and the position of every node.
+#[derive(Debug, Clone)]
+pub struct LoadedSnapshot {
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    pub locations: Arc<Locations>,
+    pub snapshot: Snapshot,
+}
+
+/// Parses snapshot `text` read from `path`.
+pub fn parse(path: &Path, text: &str) -> Result<LoadedSnapshot> {
+    let value = yaml::parse_value(text).map_err(|e| Error::yaml(path, text, e, None))?;
+    let locations = Locations::index(text);
+    let at = |key: &str| locations.get(key).or_else(|| locations.get(""));
+    let yaml::Value::Mapping(map) = &value else {
+        return Err(Error::at(
+            path,
+            text,
+            at(""),
+            format!(
+                "{} is not a snapshot: expected a mapping with `kind:` and `schema_version:`",
+                path.display()
+            ),
+            "not a mapping",
+            None,
+        ));
+    };
+    let kind = match map.get("kind") {
+        None => {
+            return Err(Error::at(
+                path,
+                text,
+                at(""),
+                format!("{} has no `kind:`", path.display()),
+                "expected `kind: sigma|okta|azure` here",
+                Some("every snapshot starts with `kind:` (sigma, okta or azure) and `schema_version: 1`".into()),
+            ));
+        }
+        Some(yaml::Value::String(k)) => k.parse::<Kind>().map_err(|_| {
+            Error::at(
+                path,
+                text,
+                at("kind"),
+                format!("unknown snapshot kind `{k}` in {}", path.display()),
+                "unknown kind",
+                Some("expected one of: sigma, okta, azure".into()),
+            )
+        })?,
+        Some(_) => {
+            return Err(Error::at(
+                path,
+                text,
+                at("kind"),
+                format!("`kind` must be a string in {}", path.display()),
+                "not a string",
+                Some("expected one of: sigma, okta, azure".into()),
+            ));
+        }
+    };
+    match map.get("schema_version") {
+        Some(yaml::Value::Number(n)) if n.as_u64() == Some(u64::from(SCHEMA_VERSION)) => {}
+        Some(yaml::Value::Number(n))
+            if n.as_u64().is_some_and(|v| v > u64::from(SCHEMA_VERSION)) =>
+        {
+            return Err(Error::at(
+                path,
+                text,
+                at("schema_version"),
+                format!(
+                    "{} has schema_version {n}, newer than this build reads ({SCHEMA_VERSION})",
+                    path.display()
+                ),
+                "newer schema version",
+                Some("upgrade sigma-idp-lint, or take the snapshot again with this version".into()),
+            ));
+        }
+        Some(other) => {
+            return Err(Error::at(
+                path,
+                text,
+                at("schema_version"),
+                format!(
+                    "unsupported schema_version {} in {}",
+                    yaml::to_string(other).unwrap_or_default().trim(),
+                    path.display()
+                ),
+                "unsupported schema version",
+                Some(format!("this build reads schema_version {SCHEMA_VERSION}")),
+            ));
+        }
+        None => {
+            return Err(Error::at(
+                path,
+                text,
+                at(""),
+                format!("{} has no `schema_version:`", path.display()),
+                "expected `schema_version: 1`",
+                None,
+            ));
+        }
+    }
+    let typed = |e: yaml::YamlError| {
+        Error::yaml(
+            path,
+            text,
+            e,
+            Some(format!("see the `{kind}` snapshot format in the README")),
+        )
+    };
+    let snapshot = match kind {
+        Kind::Sigma => Snapshot::Sigma(yaml::from_str(text).map_err(typed)?),
+        Kind::Okta => Snapshot::Okta(yaml::from_str(text).map_err(typed)?),
+        Kind::Azure => Snapshot::Azure(yaml::from_str(text).map_err(typed)?),
+    };
+    Ok(LoadedSnapshot {
+        path: path.to_path_buf(),
+        text: Arc::from(text),
+        locations: Arc::new(locations),
+        snapshot,
+    })
+}
+
+/// Reads and parses the snapshot file at `path`.
+pub fn load(path: &Path) -> Result<LoadedSnapshot> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Error::usage(
+            format!(
+                "{} is not UTF-8 text (invalid byte at offset {})",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            ),
+            Some("snapshots are YAML files written by `sigma-idp-lint snapshot`".into()),
+        )
+    })?;
+    parse(path, &text)
+}
+
+/// Loads every snapshot named by `paths`: files, or folders whose `*.yaml` / `*.yml` files are
+/// snapshots (read in name order).
+pub fn load_all(paths: &[PathBuf]) -> Result<Vec<LoadedSnapshot>> {
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let entries = std::fs::read_dir(p).map_err(|source| Error::Read {
+                path: p.clone(),
+                source,
+            })?;
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| {
+                    f.is_file()
+                        && matches!(f.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+                })
+                .collect();
+            if found.is_empty() {
+                return Err(Error::usage(
+                    format!("{} holds no snapshot files (*.yaml)", p.display()),
+                    None,
+                ));
+            }
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    files.iter().map(|f| load(f)).collect()
+}
+
+/// Writes `snapshot` to `path` atomically: a temporary file in the same folder, flushed to disk,
+/// then renamed over the old one. On any failure the old file is left as it was.
+pub fn save(path: &Path, snapshot: &Snapshot) -> Result<()> {
+    let text = snapshot.to_yaml()?;
+    write_atomic(path, text.as_bytes())
+}
+
+/// Replaces `path` with `bytes` atomically (temp file + rename).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let werr = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir).map_err(werr)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "snapshot".into());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(werr(e));
+    }
+    Ok(())
+}

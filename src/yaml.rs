@@ -1,0 +1,262 @@
+//! Every YAML read and write of the crate goes through this module.
+//!
+//! `serde_yaml` is archived upstream; keeping it behind these few functions means a maintained
+//! fork replaces it in one line (`use serde_yaml as backend;`). `yaml-rust2` is used only for its
+//! event parser, which reports where each node starts, so findings can point at the exact line and
+//! column of a value in a snapshot or config file.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_yaml as backend;
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+/// A generic YAML value, for code that must inspect a document before it knows its type.
+pub type Value = backend::Value;
+/// A YAML mapping.
+pub type Mapping = backend::Mapping;
+
+/// A position in a text file: 1-based line and column (in characters), plus the byte offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+    #[serde(skip)]
+    pub offset: usize,
+}
+
+impl Position {
+    /// The position of a 1-based line and column in `text`.
+    pub fn at(text: &str, line: usize, column: usize) -> Position {
+        let mut offset = 0;
+        for (i, l) in text.split_inclusive('\n').enumerate() {
+            if i + 1 == line {
+                let in_line: usize = l
+                    .chars()
+                    .take(column.saturating_sub(1))
+                    .map(char::len_utf8)
+                    .sum();
+                offset += in_line;
+                return Position {
+                    line,
+                    column,
+                    offset,
+                };
+            }
+            offset += l.len();
+        }
+        Position {
+            line,
+            column,
+            offset: text.len(),
+        }
+    }
+}
+
+/// A YAML syntax or shape error, with the position it refers to when the parser knows one.
+#[derive(Debug, Clone)]
+pub struct YamlError {
+    pub message: String,
+    pub position: Option<Position>,
+}
+
+impl std::fmt::Display for YamlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+fn from_backend(text: &str, err: &backend::Error) -> YamlError {
+    let position = err
+        .location()
+        .map(|loc| Position::at(text, loc.line(), loc.column()));
+    // serde_yaml appends " at line L column C" to its messages; the position is reported apart.
+    let message = err.to_string();
+    let message = match message.find(" at line ") {
+        Some(i) if position.is_some() => message[..i].to_string(),
+        _ => message,
+    };
+    YamlError { message, position }
+}
+
+/// Parses `text` as a generic YAML value.
+pub fn parse_value(text: &str) -> Result<Value, YamlError> {
+    backend::from_str(text).map_err(|e| from_backend(text, &e))
+}
+
+/// Deserializes `text` into `T`.
+pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    backend::from_str(text).map_err(|e| from_backend(text, &e))
+}
+
+/// Deserializes an already parsed value into `T` (errors carry no position).
+pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, YamlError> {
+    backend::from_value(value).map_err(|e| YamlError {
+        message: e.to_string(),
+        position: None,
+    })
+}
+
+/// Serializes `value` as YAML text.
+pub fn to_string<T: Serialize>(value: &T) -> Result<String, YamlError> {
+    backend::to_string(value).map_err(|e| YamlError {
+        message: e.to_string(),
+        position: None,
+    })
+}
+
+/// Converts a serializable value into a generic YAML value.
+pub fn to_value<T: Serialize>(value: &T) -> Result<Value, YamlError> {
+    backend::to_value(value).map_err(|e| YamlError {
+        message: e.to_string(),
+        position: None,
+    })
+}
+
+/// Where each node of a YAML document starts, by path (`attribute.enum[2]`, `app_roles[0].value`).
+#[derive(Debug, Default, Clone)]
+pub struct Locations {
+    by_path: HashMap<String, Position>,
+}
+
+impl Locations {
+    /// Indexes `text`. A document the event parser rejects yields an empty index (the typed
+    /// parse reports the error itself).
+    pub fn index(text: &str) -> Locations {
+        let mut recv = Indexer {
+            text,
+            stack: Vec::new(),
+            by_path: HashMap::new(),
+        };
+        let mut parser = Parser::new_from_str(text);
+        let _ = parser.load(&mut recv, false);
+        Locations {
+            by_path: recv.by_path,
+        }
+    }
+
+    /// The start of the node at `path`.
+    pub fn get(&self, path: &str) -> Option<Position> {
+        self.by_path.get(path).copied()
+    }
+
+    /// The start of the key `path` in its mapping (`path` ends with the key), falling back to the
+    /// node itself.
+    pub fn key(&self, path: &str) -> Option<Position> {
+        self.by_path
+            .get(&format!("{path}#key"))
+            .or_else(|| self.by_path.get(path))
+            .copied()
+    }
+}
+
+enum Frame {
+    Seq { path: String, next: usize },
+    Map { path: String, key: Option<String> },
+}
+
+struct Indexer<'a> {
+    text: &'a str,
+    stack: Vec<Frame>,
+    by_path: HashMap<String, Position>,
+}
+
+impl Indexer<'_> {
+    /// The path of the node about to start, or `None` when the event is a mapping key.
+    fn next_path(&mut self) -> Option<String> {
+        match self.stack.last_mut() {
+            None => Some(String::new()),
+            Some(Frame::Seq { path, next }) => {
+                let p = format!("{path}[{next}]");
+                *next += 1;
+                Some(p)
+            }
+            Some(Frame::Map { path, key }) => key.take().map(|k| join(path, &k)),
+        }
+    }
+
+    fn position(&self, mark: Marker) -> Position {
+        // yaml-rust2 columns are 0-based; the rest of the crate speaks 1-based.
+        Position::at(self.text, mark.line(), mark.col() + 1)
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+impl MarkedEventReceiver for Indexer<'_> {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        let pos = self.position(mark);
+        match ev {
+            Event::Scalar(text, ..) => match self.next_path() {
+                Some(path) => {
+                    self.by_path.insert(path, pos);
+                }
+                None => {
+                    if let Some(Frame::Map { path, key }) = self.stack.last_mut() {
+                        self.by_path
+                            .insert(format!("{}#key", join(path, &text)), pos);
+                        *key = Some(text);
+                    }
+                }
+            },
+            Event::Alias(_) => {
+                if let Some(path) = self.next_path() {
+                    self.by_path.insert(path, pos);
+                }
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                // A collection used as a mapping key is not something our files contain; index it
+                // under a placeholder path so the walk stays consistent.
+                let path = self.next_path().unwrap_or_else(|| "#complex-key".into());
+                self.by_path.insert(path.clone(), pos);
+                self.stack.push(if matches!(ev, Event::SequenceStart(..)) {
+                    Frame::Seq { path, next: 0 }
+                } else {
+                    Frame::Map { path, key: None }
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                self.stack.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indexes_nested_paths_with_one_based_positions() {
+        let text = "kind: okta\nattribute:\n  enum:\n    - admin\n    - \"Essential \"\n";
+        let loc = Locations::index(text);
+        let p = loc.get("attribute.enum[1]").expect("indexed");
+        assert_eq!((p.line, p.column), (5, 7));
+        assert_eq!(&text[p.offset..p.offset + 1], "\"");
+        let k = loc.key("attribute").expect("key");
+        assert_eq!((k.line, k.column), (2, 1));
+    }
+
+    #[test]
+    fn position_counts_characters_not_bytes() {
+        let text = "a: é\nb: x\n";
+        let p = Position::at(text, 1, 4);
+        assert_eq!(&text[p.offset..], "é\nb: x\n");
+    }
+
+    #[test]
+    fn backend_errors_carry_a_position() {
+        let err = parse_value("a: [1, 2\nb: 3\n").expect_err("malformed");
+        assert!(err.position.is_some(), "{err:?}");
+        assert!(!err.message.contains(" at line "));
+    }
+}
