@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 
 use crate::engine::{Draft, Findings, Rule, RuleId, Severity};
+use crate::matching::Verdict;
 use crate::model::{Model, UserTypeValue};
 use crate::snapshot::Kind;
 
@@ -34,9 +35,15 @@ impl Rule for MissingInIdp {
 }
 
 fn report(model: &Model, source: Kind, values: &[UserTypeValue], out: &mut Findings<'_>) {
-    // A value meant for the type (even misspelled) is reported by its own rule: one cause, one
-    // finding.
-    let covered: HashSet<usize> = values.iter().filter_map(|v| v.verdict.target()).collect();
+    // A value meant for the type (even misspelled, or a typo whose nearest type it is) is
+    // reported by its own rule: one cause, one finding.
+    let covered: HashSet<usize> = values
+        .iter()
+        .filter_map(|v| match v.verdict {
+            Verdict::Unknown { suggestion, .. } => suggestion,
+            _ => v.verdict.target(),
+        })
+        .collect();
     for (i, t) in model.account_types.iter().enumerate() {
         if covered.contains(&i) || (source == Kind::Azure && needs_value_map(model, t).is_some()) {
             continue;
