@@ -48,6 +48,17 @@ fn report(model: &Model, source: Kind, values: &[UserTypeValue], out: &mut Findi
         if covered.contains(&i) || (source == Kind::Azure && needs_value_map(model, t).is_some()) {
             continue;
         }
+        // A type the value map covers needs a role holding the mapped value, not its name
+        // (which may be no valid role value at all).
+        let idp_value = match source {
+            Kind::Azure => model
+                .config
+                .azure
+                .value_map
+                .get(&t.expected)
+                .unwrap_or(&t.expected),
+            _ => &t.expected,
+        };
         let fix = match source {
             Kind::Okta => format!(
                 "In Okta: Directory → Profile Editor → the Sigma app's User profile → `userType` → add a member with Display name {} and Value {}",
@@ -57,7 +68,7 @@ fn report(model: &Model, source: Kind, values: &[UserTypeValue], out: &mut Findi
             _ => format!(
                 "In Entra: App registrations → the Sigma app → App roles → Create app role: Display name {}, Value {}, allowed member types Users/Groups, enabled",
                 q(&t.name),
-                q(&t.expected)
+                q(idp_value)
             ),
         };
         out.report(Draft {
@@ -68,7 +79,7 @@ fn report(model: &Model, source: Kind, values: &[UserTypeValue], out: &mut Findi
                 "Sigma account type {} has no {} value {}: nobody can be given it through {}",
                 q(&t.name),
                 source.display_name(),
-                q(&t.expected),
+                q(idp_value),
                 source.display_name()
             ),
             fix,
