@@ -42,6 +42,14 @@ pub enum RuleId {
     RoleDisabled,
     RoleMemberTypes,
     RoleValueInvalid,
+    AssignmentInvalidType,
+    AssignmentNoType,
+    AssignmentAmbiguous,
+    AssignmentDisabledRole,
+    AssignmentOrphanRole,
+    ProvisioningError,
+    MemberTypeDrift,
+    MemberUnmanaged,
 }
 
 impl RuleId {
@@ -57,11 +65,26 @@ impl RuleId {
     pub fn default_severity(self) -> Severity {
         use RuleId::*;
         match self {
-            LegacyValue | MissingInIdp | DisplayNameMismatch | RoleDisabled => Severity::Warning,
-            CaseMismatch | UnknownValue | Whitespace | Confusable | DuplicateValue
-            | EnumOneofMismatch | AttributeMissing | RoleMemberTypes | RoleValueInvalid => {
-                Severity::Error
-            }
+            LegacyValue
+            | MissingInIdp
+            | DisplayNameMismatch
+            | RoleDisabled
+            | AssignmentNoType
+            | AssignmentAmbiguous
+            | AssignmentDisabledRole => Severity::Warning,
+            MemberTypeDrift | MemberUnmanaged => Severity::Note,
+            CaseMismatch
+            | UnknownValue
+            | Whitespace
+            | Confusable
+            | DuplicateValue
+            | EnumOneofMismatch
+            | AttributeMissing
+            | RoleMemberTypes
+            | RoleValueInvalid
+            | AssignmentInvalidType
+            | AssignmentOrphanRole
+            | ProvisioningError => Severity::Error,
         }
     }
 
@@ -82,6 +105,14 @@ impl RuleId {
             RoleDisabled => include_str!("../rules/role-disabled.yaml"),
             RoleMemberTypes => include_str!("../rules/role-member-types.yaml"),
             RoleValueInvalid => include_str!("../rules/role-value-invalid.yaml"),
+            AssignmentInvalidType => include_str!("../rules/assignment-invalid-type.yaml"),
+            AssignmentNoType => include_str!("../rules/assignment-no-type.yaml"),
+            AssignmentAmbiguous => include_str!("../rules/assignment-ambiguous.yaml"),
+            AssignmentDisabledRole => include_str!("../rules/assignment-disabled-role.yaml"),
+            AssignmentOrphanRole => include_str!("../rules/assignment-orphan-role.yaml"),
+            ProvisioningError => include_str!("../rules/provisioning-error.yaml"),
+            MemberTypeDrift => include_str!("../rules/member-type-drift.yaml"),
+            MemberUnmanaged => include_str!("../rules/member-unmanaged.yaml"),
         }
     }
 }
