@@ -6,6 +6,8 @@ mod confusable;
 mod display_name_mismatch;
 mod duplicate_value;
 mod enum_oneof_mismatch;
+mod ignore_expired;
+mod ignore_unused;
 mod legacy_value;
 mod missing_in_idp;
 mod role_disabled;
@@ -35,7 +37,21 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &role_disabled::RoleDisabled,
         &role_member_types::RoleMemberTypes,
         &role_value_invalid::RoleValueInvalid,
+        &ignore_expired::IgnoreExpired,
+        &ignore_unused::IgnoreUnused,
     ]
+}
+
+/// The identity of an ignore entry, part of the fingerprint of findings about it: what it
+/// matches and until when, never where it sits in the config file.
+pub(crate) fn ignore_identity(ig: &crate::config::Ignore) -> String {
+    format!(
+        "ignore:{}:{}:{}:{}",
+        ig.rule,
+        ig.source.map(|s| s.to_string()).unwrap_or_default(),
+        ig.value.as_deref().unwrap_or(""),
+        ig.until.map(|d| d.to_string()).unwrap_or_default()
+    )
 }
 
 /// `"value"` with invisible and non-ASCII characters escaped.
