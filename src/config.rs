@@ -174,12 +174,19 @@ impl Config {
             Config::default()
         } else {
             yaml::from_str(text).map_err(|e| {
-                Error::yaml(
-                    path,
-                    text,
-                    e,
-                    Some("see the configuration section of the README".into()),
-                )
+                let help = Some("see the configuration section of the README".into());
+                if e.message.contains("unknown field") {
+                    Error::at(
+                        path,
+                        text,
+                        e.position,
+                        format!("unknown key in {}: {}", path.display(), e.message),
+                        "unknown key",
+                        help,
+                    )
+                } else {
+                    Error::yaml(path, text, e, help)
+                }
             })?
         };
         let locations = Locations::index(text);
@@ -249,6 +256,7 @@ fn validate_ignore(
     let err = |key: &str, message: String, label: &str, help: Option<String>| {
         Error::at(path, text, at(key), message, label, help)
     };
+    let rule_key = locations.key(&format!("ignores[{i}].rule"));
     let file = path.display();
 
     let Some(rule_text) = entry.rule else {
@@ -293,11 +301,21 @@ fn validate_ignore(
     };
     let reason = match entry.reason {
         Some(r) if !r.trim().is_empty() => r.trim().to_string(),
-        _ => {
+        Some(_) => {
             return Err(err(
                 "reason",
+                format!("the ignore of `{rule}` in {file} has an empty `reason`"),
+                "empty reason",
+                Some("say why the finding is accepted (a ticket, an owner)".into()),
+            ));
+        }
+        None => {
+            return Err(Error::at(
+                path,
+                text,
+                rule_key.or_else(|| at("")),
                 format!("the ignore of `{rule}` in {file} has no `reason`"),
-                "needs `reason:`",
+                "this ignore needs `reason:`",
                 Some(
                     "say why the finding is accepted (a ticket, an owner): `reason: \"SEC-123, Okta change scheduled\"`"
                         .into(),
