@@ -80,10 +80,9 @@ fn sarif_format() {
         .as_array_mut()
         .expect("rules")
     {
+        // Set whether or not the page exists yet, so the snapshot does not depend on it.
         for key in ["shortDescription", "fullDescription", "help"] {
-            if rule.get(key).is_some() {
-                rule[key] = Value::String("[from the catalog page]".into());
-            }
+            rule[key] = Value::String("[from the catalog page]".into());
         }
     }
     let text = serde_json::to_string_pretty(&doc).expect("serializes");
