@@ -5,6 +5,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod assignments;
+pub mod baseline;
 pub mod catalog;
 pub mod cli;
 pub mod commands;

@@ -11,6 +11,8 @@ mod confusable;
 mod display_name_mismatch;
 mod duplicate_value;
 mod enum_oneof_mismatch;
+mod ignore_expired;
+mod ignore_unused;
 mod legacy_value;
 mod member_type_drift;
 mod member_unmanaged;
@@ -51,7 +53,21 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &provisioning_error::ProvisioningError,
         &member_type_drift::MemberTypeDrift,
         &member_unmanaged::MemberUnmanaged,
+        &ignore_expired::IgnoreExpired,
+        &ignore_unused::IgnoreUnused,
     ]
+}
+
+/// The identity of an ignore entry, part of the fingerprint of findings about it: what it
+/// matches and until when, never where it sits in the config file.
+pub(crate) fn ignore_identity(ig: &crate::config::Ignore) -> String {
+    format!(
+        "ignore:{}:{}:{}:{}",
+        ig.rule,
+        ig.source.map(|s| s.to_string()).unwrap_or_default(),
+        ig.value.as_deref().unwrap_or(""),
+        ig.until.map(|d| d.to_string()).unwrap_or_default()
+    )
 }
 
 /// `"value"` with invisible and non-ASCII characters escaped.
