@@ -349,3 +349,43 @@ fn markdown_cells_cannot_break_the_table() {
     use sigma_idp_lint::report::markdown::cell;
     assert_eq!(cell("a|b\n<script>"), "a\\|b<br>&lt;script&gt;");
 }
+
+/// Every format on the demo fixtures (the README's first command), snapshot-tested.
+#[test]
+fn every_format_on_the_demo() {
+    for format in ["human", "json", "sarif", "junit", "github", "markdown"] {
+        let out = Command::cargo_bin("sigma-idp-lint")
+            .expect("binary")
+            .current_dir(ROOT)
+            .env("NO_COLOR", "1")
+            .args([
+                "check",
+                "fixtures/demo",
+                "--color",
+                "never",
+                "--format",
+                format,
+            ])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        let mut text = String::from_utf8(out.stdout)
+            .expect("utf-8")
+            .replace(env!("CARGO_PKG_VERSION"), "[version]");
+        if format == "sarif" {
+            let doc: Value = serde_json::from_str(&text).expect("SARIF is JSON");
+            validate_sarif(&doc);
+            // The rule descriptors are the catalog's text, checked by the test above.
+            let mut doc = doc;
+            if let Some(rules) = doc["runs"][0]["tool"]["driver"]["rules"].as_array_mut() {
+                for rule in rules {
+                    for key in ["shortDescription", "fullDescription", "help"] {
+                        rule[key] = Value::String("[from the catalog page]".into());
+                    }
+                }
+            }
+            text = serde_json::to_string_pretty(&doc).expect("serializes");
+        }
+        insta::assert_snapshot!(format!("demo_{format}"), text);
+    }
+}
