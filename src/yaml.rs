@@ -30,27 +30,40 @@ pub struct Position {
 impl Position {
     /// The position of a 1-based line and column in `text`.
     pub fn at(text: &str, line: usize, column: usize) -> Position {
-        let mut offset = 0;
-        for (i, l) in text.split_inclusive('\n').enumerate() {
-            if i + 1 == line {
-                let in_line: usize = l
-                    .chars()
-                    .take(column.saturating_sub(1))
-                    .map(char::len_utf8)
-                    .sum();
-                offset += in_line;
-                return Position {
-                    line,
-                    column,
-                    offset,
-                };
-            }
-            offset += l.len();
-        }
+        LineIndex::new(text).position(text, line, column)
+    }
+}
+
+/// Byte offsets of line starts, so positions are found without rescanning the text.
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    fn position(&self, text: &str, line: usize, column: usize) -> Position {
+        let Some(&start) = line.checked_sub(1).and_then(|l| self.starts.get(l)) else {
+            return Position {
+                line,
+                column,
+                offset: text.len(),
+            };
+        };
+        let in_line: usize = text[start..]
+            .chars()
+            .take_while(|c| *c != '\n')
+            .take(column.saturating_sub(1))
+            .map(char::len_utf8)
+            .sum();
         Position {
             line,
             column,
-            offset: text.len(),
+            offset: start + in_line,
         }
     }
 }
@@ -127,6 +140,7 @@ impl Locations {
     pub fn index(text: &str) -> Locations {
         let mut recv = Indexer {
             text,
+            lines: LineIndex::new(text),
             stack: Vec::new(),
             by_path: HashMap::new(),
         };
@@ -159,6 +173,7 @@ enum Frame {
 
 struct Indexer<'a> {
     text: &'a str,
+    lines: LineIndex,
     stack: Vec<Frame>,
     by_path: HashMap<String, Position>,
 }
@@ -179,7 +194,7 @@ impl Indexer<'_> {
 
     fn position(&self, mark: Marker) -> Position {
         // yaml-rust2 columns are 0-based; the rest of the crate speaks 1-based.
-        Position::at(self.text, mark.line(), mark.col() + 1)
+        self.lines.position(self.text, mark.line(), mark.col() + 1)
     }
 }
 
