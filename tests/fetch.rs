@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use emulators::*;
-use sigma_idp_lint::snapshot::{self, Snapshot};
+use sigma_idp_lint::snapshot::{self, AzureSnapshot, OktaSnapshot, SigmaSnapshot, Snapshot};
 
 struct Run {
     code: i32,
@@ -90,6 +90,13 @@ fn load(path: PathBuf) -> Snapshot {
     snapshot::load(&path)
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
         .snapshot
+}
+
+/// A large snapshot, read with plain serde (the position index of `snapshot::load` is not
+/// needed here).
+fn load_large<T: serde::de::DeserializeOwned>(path: PathBuf) -> T {
+    let text = std::fs::read_to_string(&path).unwrap();
+    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 #[test]
@@ -176,7 +183,45 @@ fn snapshot_with_assignments_pages_every_style_with_the_fewest_requests() {
             .all(|l| l.authorization.as_deref() == Some(&format!("SSWS {OKTA_API_TOKEN}")))
     );
 
-    // What was written.
+    // What was written (counted in the text: parsing YAML this large is slow in debug builds;
+    // the content itself is checked on small data below).
+    let snaps = dir.path().join("snaps");
+    let text = |f: &str| std::fs::read_to_string(snaps.join(f)).unwrap();
+    let count = |text: &str, key: &str| {
+        text.lines()
+            .filter(|l| l.trim_start().trim_start_matches("- ").starts_with(key))
+            .count()
+    };
+    let sigma = text("sigma.yaml");
+    assert_eq!(count(&sigma, "member_type:"), 2_500);
+    assert_eq!(count(&sigma, "is_custom:"), 6);
+    let okta = text("okta.yaml");
+    assert_eq!(count(&okta, "user_name:"), 1_234);
+    assert_eq!(count(&okta, "priority:"), 250);
+    let azure = text("azure.yaml");
+    assert_eq!(count(&azure, "app_role_id:"), 2_502);
+    assert_eq!(count(&azure, "principal_login:"), 2_500);
+}
+
+#[test]
+fn snapshot_with_assignments_stores_what_each_api_returned() {
+    let emu = Emulator::start(Data {
+        sigma_types_page: 4,
+        sigma_members: 30,
+        okta_users: 12,
+        okta_groups: 3,
+        graph_user_assignments: 40,
+        graph_group_assignments: 2,
+        ..Data::default()
+    });
+    let dir = workdir("");
+    let r = run(
+        dir.path(),
+        &env_for(&emu),
+        &["snapshot", "--out", "snaps", "--with-assignments"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(emu.count("GET", "/v1.0/users"), 3, "40 users, 15 a look-up");
     let snaps = dir.path().join("snaps");
     let Snapshot::Sigma(s) = load(snaps.join("sigma.yaml")) else {
         panic!()
@@ -187,36 +232,57 @@ fn snapshot_with_assignments_pages_every_style_with_the_fewest_requests() {
             .iter()
             .any(|a| a.name == "Analyst" && a.is_custom)
     );
+    assert!(
+        s.account_types
+            .iter()
+            .any(|a| a.name == "Admin" && !a.is_custom)
+    );
     let members = s.members.unwrap();
-    assert_eq!(members.len(), 2_500);
+    assert_eq!(members.len(), 30);
     assert!(members.iter().any(|m| m.is_inactive));
+    assert!(
+        members
+            .iter()
+            .all(|m| m.member_type == "Build" && m.email.ends_with("@example.com"))
+    );
     let Snapshot::Okta(o) = load(snaps.join("okta.yaml")) else {
         panic!()
     };
     let attr = o.attribute.unwrap();
     assert_eq!(attr.enum_values.unwrap().len(), 6);
+    assert_eq!(attr.one_of.unwrap().len(), 6);
     let app_users = o.app_users.unwrap();
-    assert_eq!(app_users.len(), 1_234);
+    assert_eq!(app_users.len(), 12);
     assert!(
         app_users
             .iter()
             .all(|u| u.user_type.as_deref() == Some("build")
-                && u.user_name.ends_with("@example.com"))
+                && u.user_name.ends_with("@example.com")
+                && u.sync_state == "SYNCHRONIZED"
+                && u.status == "PROVISIONED")
     );
-    assert_eq!(o.group_assignments.unwrap().len(), 250);
+    assert!(app_users.iter().any(|u| u.scope == "GROUP"));
+    let groups = o.group_assignments.unwrap();
+    assert_eq!(groups.len(), 3);
+    assert!(
+        groups
+            .iter()
+            .all(|g| g.user_type.as_deref() == Some("analyze") && g.priority.is_some())
+    );
     let Snapshot::Azure(a) = load(snaps.join("azure.yaml")) else {
         panic!()
     };
     assert_eq!(a.app.service_principal_id, SP_ID);
     assert_eq!(a.app_roles.len(), 7);
-    // Where each role is defined: the first three are in the application object.
+    assert!(a.app_roles.iter().any(|r| r.value.is_none()));
+    // Where each role is defined: the emulated application object holds the first three.
     assert!(
         a.app_roles
             .iter()
             .any(|r| r.origin.as_deref() == Some("ServicePrincipal"))
     );
     let assignments = a.assignments.unwrap();
-    assert_eq!(assignments.len(), 2_502);
+    assert_eq!(assignments.len(), 42);
     assert!(
         assignments
             .iter()
