@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use emulators::*;
-use sigma_idp_lint::snapshot::{self, AzureSnapshot, OktaSnapshot, SigmaSnapshot, Snapshot};
+use sigma_idp_lint::snapshot::{self, Snapshot};
 
 struct Run {
     code: i32,
@@ -90,13 +90,6 @@ fn load(path: PathBuf) -> Snapshot {
     snapshot::load(&path)
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
         .snapshot
-}
-
-/// A large snapshot, read with plain serde (the position index of `snapshot::load` is not
-/// needed here).
-fn load_large<T: serde::de::DeserializeOwned>(path: PathBuf) -> T {
-    let text = std::fs::read_to_string(&path).unwrap();
-    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 #[test]

@@ -480,10 +480,10 @@ impl Http {
                 cached,
             } => {
                 let mut slot = cached.lock().await;
-                if let Some((v, expires)) = slot.as_ref() {
-                    if Instant::now() + Duration::from_secs(60) < *expires {
-                        return Ok(v.clone());
-                    }
+                if let Some((v, expires)) = slot.as_ref()
+                    && Instant::now() + Duration::from_secs(60) < *expires
+                {
+                    return Ok(v.clone());
                 }
                 let resp =
                     Box::pin(self.send(Method::POST, url, endpoint, Some(form), false)).await?;
@@ -500,15 +500,13 @@ impl Http {
                             },
                         )
                     })?;
-                if let Some(tt) = resp.body.get("token_type").and_then(Value::as_str) {
-                    if !tt.eq_ignore_ascii_case("bearer") {
-                        return Err(self.ctx.fail(
-                            endpoint,
-                            Failure::Other(format!(
-                                "token type `{tt}` is not supported (only Bearer)"
-                            )),
-                        ));
-                    }
+                if let Some(tt) = resp.body.get("token_type").and_then(Value::as_str)
+                    && !tt.eq_ignore_ascii_case("bearer")
+                {
+                    return Err(self.ctx.fail(
+                        endpoint,
+                        Failure::Other(format!("token type `{tt}` is not supported (only Bearer)")),
+                    ));
                 }
                 let lifetime = resp
                     .body
@@ -627,10 +625,7 @@ impl Http {
                         self.forget_token().await;
                         continue;
                     } else {
-                        let bytes = match self.read_body(resp).await {
-                            Ok(b) => b,
-                            Err(_) => Vec::new(),
-                        };
+                        let bytes: Vec<u8> = self.read_body(resp).await.unwrap_or_default();
                         let failure = status_failure(status, &headers, &bytes, retry);
                         if !retryable(status) {
                             return Err(self.ctx.fail(endpoint, failure));
@@ -675,10 +670,10 @@ impl Http {
             .get("x-rate-limit-remaining")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok());
-        if remaining == Some(0) {
-            if let Some(wait) = server_wait(&self.policy, headers, SystemTime::now()) {
-                *self.not_before.lock().await = Some(Instant::now() + wait);
-            }
+        if remaining == Some(0)
+            && let Some(wait) = server_wait(&self.policy, headers, SystemTime::now())
+        {
+            *self.not_before.lock().await = Some(Instant::now() + wait);
         }
     }
 
