@@ -575,6 +575,31 @@ fn a_response_slower_than_the_timeout_fails() {
 }
 
 #[test]
+fn the_overall_deadline_bounds_a_source() {
+    let emu = Emulator::start(Data::default());
+    emu.fault(
+        "/v2/accountTypes",
+        None,
+        Fault::Slow(Duration::from_secs(5)),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("sigma-idp-lint.yaml"),
+        "fetch:\n  wait_scale: 0.001\n  timeout: 30\n  deadline: 0.4\n",
+    )
+    .unwrap();
+    let started = Instant::now();
+    let r = run(dir.path(), &only(env_for(&emu), "SIGMA"), &["snapshot"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("overall deadline of 0.40s"),
+        "{}",
+        r.stderr
+    );
+    assert!(started.elapsed() < Duration::from_secs(3));
+}
+
+#[test]
 fn wrong_credentials_exit_3_with_a_clear_message() {
     let emu = Emulator::start(Data::default());
     let dir = workdir("");

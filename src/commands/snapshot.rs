@@ -50,7 +50,10 @@ fn combine(mut failures: Vec<FetchError>) -> Error {
         } = e
         {
             names.push(source_name.clone());
-            lines.push(format!("{source_name} {message}"));
+            let reason = message
+                .strip_prefix("could not be fetched completely: ")
+                .unwrap_or(message);
+            lines.push(format!("{source_name}: {reason}"));
             helps.extend(help.clone().map(|h| format!("{source_name}: {h}")));
         } else {
             lines.push(e.to_string());

@@ -564,7 +564,10 @@ impl Http {
         let mut retry = 0u32;
         let mut renewed = false;
         loop {
-            self.remaining(endpoint)?;
+            let left = self.remaining(endpoint)?;
+            let request_timeout = self.ctx.options.request_timeout;
+            // The overall deadline bounds each request too.
+            let bounded = left < request_timeout;
             let wait_until = *self.not_before.lock().await;
             if let Some(t) = wait_until {
                 let now = Instant::now();
@@ -577,6 +580,7 @@ impl Http {
             let mut req = self
                 .client
                 .request(method.clone(), url.clone())
+                .timeout(left.min(request_timeout))
                 .header(ACCEPT, "application/json");
             if with_auth {
                 req = req.header(AUTHORIZATION, self.authorization().await?);
@@ -632,6 +636,14 @@ impl Http {
                         }
                         (Some(status), Some(headers), failure)
                     }
+                }
+                Err(e) if e.is_timeout() && bounded => {
+                    return Err(self.ctx.fail(
+                        endpoint,
+                        Failure::Deadline {
+                            after: self.ctx.options.deadline,
+                        },
+                    ));
                 }
                 Err(e) => (None, None, transport_failure(&e, &self.ctx.options, retry)),
             };
