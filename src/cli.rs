@@ -34,6 +34,8 @@ pub enum Command {
     Check(CheckArgs),
     /// List every rule with its default severity.
     Rules,
+    /// Fetch every configured live source and write one snapshot file per source.
+    Snapshot(SnapshotArgs),
     /// Print a rule's catalog page: why it matters, how to fix it, examples.
     Explain {
         /// The rule id, e.g. `case-mismatch`.
@@ -81,9 +83,33 @@ pub struct CheckArgs {
     #[arg(long, value_name = "DATE", hide = true, value_parser = parse_today)]
     pub today: Option<time::Date>,
 
+    /// Fetch every configured live source instead of reading snapshot files.
+    #[arg(long, conflicts_with = "paths")]
+    pub live: bool,
+
+    /// With --live: also fetch assignments and Sigma members.
+    #[arg(long, requires = "live")]
+    pub with_assignments: bool,
+
     /// Exit 1 when there are findings at or above this level.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+}
+
+#[derive(Debug, Args)]
+pub struct SnapshotArgs {
+    /// Folder to write sigma.yaml, okta.yaml and azure.yaml to (default: the working folder).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Also fetch assignments (Okta app users and groups, Entra role assignments) and Sigma
+    /// members.
+    #[arg(long)]
+    pub with_assignments: bool,
+
+    /// Config file (default: sigma-idp-lint.yaml in the working folder or its parents).
+    #[arg(short = 'c', long = "config", value_name = "CONFIG")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -30,6 +30,9 @@ pub struct Config {
     pub okta: OktaConfig,
     #[serde(default)]
     pub azure: AzureConfig,
+    /// How live sources are fetched (timeouts, retries, limits).
+    #[serde(default)]
+    pub fetch: FetchConfig,
     /// Rule id → level, validated into `levels`.
     #[serde(default, rename = "rules")]
     raw_rules: BTreeMap<String, String>,
@@ -132,6 +135,24 @@ pub struct AzureConfig {
     /// as it is (`SingleAppRoleAssignment([appRoleAssignments])`).
     #[serde(default)]
     pub value_map: BTreeMap<String, String>,
+}
+
+/// HTTP limits for live sources; every key is optional (defaults in `fetch::Options`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FetchConfig {
+    /// Seconds to wait for a connection (default 10).
+    pub connect_timeout: Option<f64>,
+    /// Seconds to wait for one response (default 30).
+    pub timeout: Option<f64>,
+    /// Seconds one source may take in all, retries included (default 600).
+    pub deadline: Option<f64>,
+    /// Retries of one request (default: the vendor's policy, 4 for Okta, 5 otherwise).
+    pub max_retries: Option<u32>,
+    /// Largest response body accepted, in MiB (default 64).
+    pub max_response_mb: Option<u64>,
+    /// Multiplies every retry wait (default 1; emulators and tests use a small value).
+    pub wait_scale: Option<f64>,
 }
 
 impl AzureConfig {

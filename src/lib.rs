@@ -12,6 +12,7 @@ pub mod commands;
 pub mod config;
 pub mod engine;
 pub mod error;
+pub mod fetch;
 pub mod matching;
 pub mod matrix;
 pub mod model;

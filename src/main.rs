@@ -1,14 +1,49 @@
 //! The binary: parse arguments, run a command, map the outcome to an exit code.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Parser;
 use miette::{GraphicalReportHandler, GraphicalTheme};
 
 use sigma_idp_lint::cli::{Cli, ColorChoice, Command};
 use sigma_idp_lint::commands;
+use sigma_idp_lint::fetch::{Event, Progress};
 use sigma_idp_lint::report::Style;
+use sigma_idp_lint::snapshot::Kind;
+
+/// Live-fetch progress on stderr: pages, items and retry waits only when stderr is a terminal;
+/// notes (something the user must know) always.
+struct StderrProgress {
+    tty: bool,
+}
+
+impl Progress for StderrProgress {
+    fn report(&self, source: Kind, event: &Event) {
+        let name = source.display_name();
+        let line = match event {
+            Event::Note(m) => format!("warning: {name}: {m}"),
+            _ if !self.tty => return,
+            Event::Page {
+                endpoint,
+                page,
+                items,
+            } => format!("{name}: {endpoint}: page {page}, {items} items"),
+            Event::Waiting {
+                endpoint,
+                reason,
+                wait,
+                retry,
+            } => format!(
+                "{name}: {endpoint}: {reason}, retry {retry} in {:.1}s",
+                wait.as_secs_f64()
+            ),
+            Event::Done { summary } => format!("{name}: done: {summary}"),
+        };
+        let _ = writeln!(std::io::stderr().lock(), "{line}");
+    }
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -26,8 +61,16 @@ fn main() -> ExitCode {
 
     let mut stdout = std::io::stdout().lock();
     let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
+    let progress = || -> Arc<dyn Progress> {
+        Arc::new(StderrProgress {
+            tty: std::io::stderr().is_terminal(),
+        })
+    };
     let result = match &cli.command {
-        Command::Check(args) => commands::check(args, &cwd, style, &mut stdout),
+        Command::Check(args) => {
+            commands::check_with_progress(args, &cwd, style, &mut stdout, progress())
+        }
+        Command::Snapshot(args) => commands::snapshot(args, &cwd, &mut stdout, progress()),
         Command::Rules => commands::list_rules(&mut stdout),
         Command::Explain { rule } => commands::explain(rule, &mut stdout),
         Command::Init(args) => commands::init(args, &cwd, &mut stdout),

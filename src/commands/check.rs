@@ -2,26 +2,43 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::baseline::Baseline;
 use crate::cli::CheckArgs;
 use crate::config::Config;
 use crate::engine::{self, Summary};
 use crate::error::{Error, Result};
+use crate::fetch::{Progress, Silent};
 use crate::model;
 use crate::report::{Format, FormatSpec, Report, Style};
 use crate::snapshot::write_atomic;
 
 /// Runs `check` and returns the exit code: 0 clean, 1 findings at or above `--fail-on`.
 pub fn check(args: &CheckArgs, cwd: &Path, style: Style, stdout: &mut dyn Write) -> Result<u8> {
-    if args.paths.is_empty() {
+    check_with_progress(args, cwd, style, stdout, Arc::new(Silent))
+}
+
+/// [`check`], reporting the progress of a live fetch (`--live`) to `progress`.
+pub fn check_with_progress(
+    args: &CheckArgs,
+    cwd: &Path,
+    style: Style,
+    stdout: &mut dyn Write,
+    progress: Arc<dyn Progress>,
+) -> Result<u8> {
+    if args.paths.is_empty() && !args.live {
         return Err(Error::usage(
             "check needs at least one snapshot file or folder",
-            Some("for example: sigma-idp-lint check fixtures/demo".into()),
+            Some("for example: sigma-idp-lint check fixtures/demo, or check --live to fetch the configured sources".into()),
         ));
     }
     let config = Config::discover(args.config.as_deref(), cwd)?;
-    let model = model::load(&args.paths, config)?;
+    let model = if args.live {
+        super::snapshot::live_model(config, args.with_assignments, progress)?
+    } else {
+        model::load(&args.paths, config)?
+    };
     let outcome = engine::run_at(&model, args.today.unwrap_or_else(engine::today));
     let summary_suppressed = outcome.suppressed.len();
     let baseline = match (&args.write_baseline, &args.baseline) {

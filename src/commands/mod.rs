@@ -4,7 +4,9 @@
 pub mod check;
 pub mod init;
 pub mod rules;
+pub mod snapshot;
 
-pub use check::check;
+pub use check::{check, check_with_progress};
 pub use init::init;
 pub use rules::{explain, list_rules};
+pub use snapshot::snapshot;
