@@ -1,6 +1,7 @@
 //! One reporter per output format, behind one small trait; every reporter reads the same `Report`.
 
 pub mod diff;
+pub mod html;
 pub mod human;
 pub mod json;
 
@@ -45,6 +46,7 @@ pub trait Reporter {
 pub enum Format {
     Human,
     Json,
+    Html,
 }
 
 impl Format {
@@ -52,6 +54,7 @@ impl Format {
         match self {
             Format::Human => Box::new(human::Human),
             Format::Json => Box::new(json::Json),
+            Format::Html => Box::new(html::Html),
         }
     }
 }
