@@ -722,6 +722,8 @@ struct Assigned {
     id: String,
     who: String,
     outcome: Outcome,
+    /// The value the IdP sends for this principal, when there is one.
+    sent: Option<String>,
     /// Okta: already in `syncState: ERROR`.
     sync_error: bool,
     is_group: bool,
@@ -756,6 +758,7 @@ impl Assignments {
                         id: u.id.clone(),
                         who: u.user_name.clone(),
                         outcome: u.user_type.as_deref().map_or(Outcome::NoType, classify),
+                        sent: u.user_type.clone(),
                         sync_error: u.sync_state.eq_ignore_ascii_case("ERROR"),
                         is_group: false,
                     });
@@ -769,6 +772,7 @@ impl Assignments {
                         id: g.id.clone(),
                         who: g.name.clone().unwrap_or_else(|| g.id.clone()),
                         outcome: g.user_type.as_deref().map_or(Outcome::NoType, classify),
+                        sent: g.user_type.clone(),
                         sync_error: false,
                         is_group: true,
                     });
@@ -782,13 +786,15 @@ impl Assignments {
             covers.push("Entra assignments");
             let members = a.snapshot.group_members.as_ref();
             for x in list {
-                let outcome = match a.snapshot.app_roles.iter().find(|r| r.id == x.app_role_id) {
-                    None if x.app_role_id == DEFAULT_ACCESS => Outcome::NoType,
-                    None => Outcome::Orphan(x.app_role_id.clone()),
-                    Some(r) => match &r.value {
-                        None => Outcome::NoType,
-                        Some(v) => classify(model.config.azure.sent_value(v)),
-                    },
+                let role = a.snapshot.app_roles.iter().find(|r| r.id == x.app_role_id);
+                let sent = role
+                    .and_then(|r| r.value.as_deref())
+                    .map(|v| model.config.azure.sent_value(v).to_string());
+                let outcome = match (role, &sent) {
+                    (None, _) if x.app_role_id == DEFAULT_ACCESS => Outcome::NoType,
+                    (None, _) => Outcome::Orphan(x.app_role_id.clone()),
+                    (Some(_), None) => Outcome::NoType,
+                    (Some(_), Some(v)) => classify(v),
                 };
                 let name = x
                     .principal_login
@@ -801,6 +807,7 @@ impl Assignments {
                         id: x.principal_id.clone(),
                         who: name,
                         outcome,
+                        sent,
                         sync_error: false,
                         is_group: false,
                     }),
@@ -816,6 +823,7 @@ impl Assignments {
                                         .or_else(|| u.display_name.clone())
                                         .unwrap_or_else(|| u.id.clone()),
                                     outcome: outcome.clone(),
+                                    sent: sent.clone(),
                                     sync_error: false,
                                     is_group: false,
                                 });
@@ -829,6 +837,7 @@ impl Assignments {
                                 .clone()
                                 .unwrap_or_else(|| x.principal_id.clone()),
                             outcome,
+                            sent,
                             sync_error: false,
                             is_group: true,
                         }),
@@ -892,7 +901,7 @@ fn failing(model: &Model, assigned: &[Assigned], findings: &[Finding]) -> Vec<Fa
             .map_or_else(String::new, |t| t.name.clone())
     };
     for a in assigned {
-        let (value, reason) = match &a.outcome {
+        let reason = match &a.outcome {
             Outcome::Rejected(v) => {
                 let reason = match model.expectations.classify(v) {
                     Verdict::Near {
@@ -910,16 +919,12 @@ fn failing(model: &Model, assigned: &[Assigned], findings: &[Finding]) -> Vec<Fa
                     ),
                     _ => "Sigma rejects the value: it is no account type of this org".to_string(),
                 };
-                (Some(v.as_str()), reason)
+                reason
             }
-            Outcome::Orphan(id) => (
-                None,
-                format!("assigned to app role {id}, which no longer exists"),
-            ),
-            _ if a.sync_error => (
-                None,
-                "Okta reports this user's last push failed (syncState ERROR)".to_string(),
-            ),
+            Outcome::Orphan(id) => format!("assigned to app role {id}, which no longer exists"),
+            _ if a.sync_error => {
+                "Okta reports this user's last push failed (syncState ERROR)".to_string()
+            }
             _ => continue,
         };
         let reason = if a.is_group {
@@ -932,7 +937,7 @@ fn failing(model: &Model, assigned: &[Assigned], findings: &[Finding]) -> Vec<Fa
                 who: a.who.clone(),
                 id: a.id.clone(),
                 source: a.source.display_name(),
-                value: value.map(visible),
+                value: a.sent.as_deref().map(visible),
                 reason,
             });
         }
@@ -960,7 +965,7 @@ const LABEL_WIDTH: u32 = 190;
 const BAR_HEIGHT: u32 = 12;
 const BAR_GAP: u32 = 3;
 const ROW_PAD: u32 = 10;
-const COUNT_ROOM: u32 = 90;
+const COUNT_ROOM: u32 = 70;
 
 fn chart(model: &Model, assigned: &[Assigned], members: Option<&[Option<usize>]>) -> Chart {
     // Rows: every account type, then the outcomes that are no account type.
@@ -979,12 +984,14 @@ fn chart(model: &Model, assigned: &[Assigned], members: Option<&[Option<usize>]>
     struct Series {
         class: &'static str,
         name: &'static str,
+        /// The name beside each bar, so the series is told apart without colour.
+        short: &'static str,
         counts: Vec<usize>,
     }
     let mut series = Vec::new();
-    for (kind, class, name) in [
-        (Kind::Okta, "s-okta", "Okta"),
-        (Kind::Azure, "s-entra", "Entra"),
+    for (kind, class, name, short) in [
+        (Kind::Okta, "s-okta", "Okta", "Okta"),
+        (Kind::Azure, "s-entra", "Entra", "Entra"),
     ] {
         let mine: Vec<&Assigned> = assigned
             .iter()
@@ -1006,6 +1013,7 @@ fn chart(model: &Model, assigned: &[Assigned], members: Option<&[Option<usize>]>
         series.push(Series {
             class,
             name,
+            short,
             counts,
         });
     }
@@ -1016,7 +1024,8 @@ fn chart(model: &Model, assigned: &[Assigned], members: Option<&[Option<usize>]>
         }
         series.push(Series {
             class: "s-sigma",
-            name: "Sigma members",
+            name: "Sigma members (current type)",
+            short: "Sigma",
             counts,
         });
     }
@@ -1052,7 +1061,7 @@ fn chart(model: &Model, assigned: &[Assigned], members: Option<&[Option<usize>]>
                     height: BAR_HEIGHT,
                     text_x: LABEL_WIDTH + width + 6,
                     text_y: y + BAR_HEIGHT - 2,
-                    text: format!("{count} {}", s.name),
+                    text: format!("{count} {}", s.short),
                 }
             })
             .collect();
