@@ -101,7 +101,7 @@ struct RowView {
 
 struct CellView {
     /// kebab-case status key, used as CSS class and `data-status`.
-    key: &'static str,
+    key: String,
     label: &'static str,
     /// The id of the inline SVG symbol.
     icon: &'static str,
@@ -234,29 +234,42 @@ impl Page {
                     ok: r.okta.status.is_ok() && r.azure.status.is_ok(),
                 })
                 .collect(),
-            legend: [
-                Status::Match,
-                Status::Case,
-                Status::Whitespace,
-                Status::Confusable,
-                Status::NeedsValueMap,
-                Status::Disabled,
-                Status::Missing,
-                Status::NotChecked,
-            ]
-            .into_iter()
-            .map(|status| {
-                cell(&Cell {
-                    status,
-                    value: None,
-                })
-            })
-            .collect(),
+            legend: legend(&rows),
             groups: groups(report.findings),
             assignments: assignments.map(|a| a.view(model)),
             assumptions: assumptions(report),
         }
     }
+}
+
+/// The statuses every report explains, then any other status the matrix uses.
+fn legend(rows: &[matrix::Row]) -> Vec<CellView> {
+    let mut statuses = vec![
+        Status::Match,
+        Status::Case,
+        Status::Whitespace,
+        Status::Confusable,
+        Status::NeedsValueMap,
+        Status::Disabled,
+        Status::Missing,
+        Status::NotChecked,
+    ];
+    for r in rows {
+        for s in [r.okta.status, r.azure.status] {
+            if !statuses.contains(&s) {
+                statuses.push(s);
+            }
+        }
+    }
+    statuses
+        .into_iter()
+        .map(|status| {
+            cell(&Cell {
+                status,
+                value: None,
+            })
+        })
+        .collect()
 }
 
 fn apps(model: &Model) -> Vec<Fact> {
@@ -293,16 +306,11 @@ fn severity_icon(s: Severity) -> &'static str {
     }
 }
 
-fn status_key(s: Status) -> &'static str {
-    match s {
-        Status::Match => "match",
-        Status::Whitespace => "whitespace",
-        Status::Case => "case",
-        Status::Confusable => "confusable",
-        Status::Disabled => "disabled",
-        Status::Missing => "missing",
-        Status::NeedsValueMap => "needs-value-map",
-        Status::NotChecked => "not-checked",
+/// The status's kebab-case name (as in JSON), used as CSS class and `data-status`.
+fn status_key(s: Status) -> String {
+    match serde_json::to_value(s) {
+        Ok(serde_json::Value::String(k)) => k,
+        _ => "unknown".to_string(),
     }
 }
 
@@ -311,6 +319,7 @@ fn cell(c: &Cell) -> CellView {
         Status::Match => ("match", "i-ok"),
         Status::NotChecked => ("not checked", "i-none"),
         Status::Disabled | Status::Missing => (c.status.label(), "i-warn"),
+        s if s.icon() == "!" => (s.label(), "i-warn"),
         s => (s.label(), "i-bad"),
     };
     CellView {
@@ -902,25 +911,22 @@ fn failing(model: &Model, assigned: &[Assigned], findings: &[Finding]) -> Vec<Fa
     };
     for a in assigned {
         let reason = match &a.outcome {
-            Outcome::Rejected(v) => {
-                let reason = match model.expectations.classify(v) {
-                    Verdict::Near {
-                        target,
-                        differences,
-                    } => format!(
-                        "Sigma rejects the value: it differs from \"{}\" ({}) by {}",
-                        escape_visible(model.expectations.expected(target)),
-                        type_name(target),
-                        differences
-                            .iter()
-                            .map(|d| d.describe())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                    _ => "Sigma rejects the value: it is no account type of this org".to_string(),
-                };
-                reason
-            }
+            Outcome::Rejected(v) => match model.expectations.classify(v) {
+                Verdict::Near {
+                    target,
+                    differences,
+                } => format!(
+                    "Sigma rejects the value: it differs from \"{}\" ({}) by {}",
+                    escape_visible(model.expectations.expected(target)),
+                    type_name(target),
+                    differences
+                        .iter()
+                        .map(|d| d.describe())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                _ => "Sigma rejects the value: it is no account type of this org".to_string(),
+            },
             Outcome::Orphan(id) => format!("assigned to app role {id}, which no longer exists"),
             _ if a.sync_error => {
                 "Okta reports this user's last push failed (syncState ERROR)".to_string()
