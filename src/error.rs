@@ -9,18 +9,9 @@ use crate::yaml::{Position, YamlError};
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum Error {
     /// A file we read is malformed or says something we cannot use.
-    #[error("{message}")]
-    #[diagnostic(code(input))]
-    Input {
-        message: String,
-        #[help]
-        help: Option<String>,
-        #[source_code]
-        src: NamedSource<String>,
-        #[label("{label}")]
-        span: Option<SourceSpan>,
-        label: String,
-    },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Input(Box<InputError>),
 
     #[error("cannot read {}: {source}", path.display())]
     #[diagnostic(code(io))]
@@ -56,6 +47,21 @@ pub enum Error {
     },
 }
 
+/// An error at a place in a file, with a code frame.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(input))]
+pub struct InputError {
+    pub message: String,
+    #[help]
+    pub help: Option<String>,
+    #[source_code]
+    pub src: NamedSource<String>,
+    #[label("{label}")]
+    pub span: Option<SourceSpan>,
+    pub label: String,
+}
+
 impl Error {
     /// The process exit code this error maps to (DESIGN.md: 2 for usage, config and input
     /// errors; 3 for a live source that could not be fetched completely).
@@ -83,13 +89,13 @@ impl Error {
         help: Option<String>,
     ) -> Error {
         let span = position.map(|p| SourceSpan::from((p.offset, token_len(text, p.offset))));
-        Error::Input {
+        Error::Input(Box::new(InputError {
             message: message.into(),
             help,
             src: NamedSource::new(path.display().to_string(), text.to_string()),
             span,
             label: label.into(),
-        }
+        }))
     }
 
     /// A YAML error in `path`.

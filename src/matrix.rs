@@ -19,6 +19,10 @@ pub enum Status {
     Confusable,
     /// The Entra role exists but is disabled.
     Disabled,
+    /// The Entra role exists but users and groups cannot be assigned it.
+    NotAssignable,
+    /// No value provides it, but a misspelt one is nearest to it.
+    Typo,
     /// No value provides it.
     Missing,
     /// The name cannot be an Entra role value and no value map covers it.
@@ -36,6 +40,8 @@ impl Status {
             Status::Case => "case",
             Status::Confusable => "confusable",
             Status::Disabled => "disabled",
+            Status::NotAssignable => "users not allowed",
+            Status::Typo => "typo",
             Status::Missing => "missing",
             Status::NeedsValueMap => "needs value map",
             Status::NotChecked => "-",
@@ -46,7 +52,7 @@ impl Status {
     pub fn icon(self) -> &'static str {
         match self {
             Status::Match => "✓",
-            Status::Disabled | Status::Missing => "!",
+            Status::Disabled | Status::Missing | Status::NotAssignable => "!",
             Status::NotChecked => " ",
             _ => "✗",
         }
@@ -82,13 +88,20 @@ pub fn build(model: &Model) -> Vec<Row> {
         .map(|(i, t)| {
             let okta = match &model.okta {
                 None => not_checked(),
-                Some(o) => cell(i, &o.values, |_| false),
+                Some(o) => cell(i, &o.values, |_| None),
             };
             let azure = match &model.azure {
                 None => not_checked(),
                 Some(a) => {
                     let c = cell(i, &a.values, |k| {
-                        !a.snapshot.app_roles[a.role_index[k]].is_enabled
+                        let role = &a.snapshot.app_roles[a.role_index[k]];
+                        if !role.allowed_member_types.iter().any(|t| t == "User") {
+                            Some(Status::NotAssignable)
+                        } else if !role.is_enabled {
+                            Some(Status::Disabled)
+                        } else {
+                            None
+                        }
                     });
                     if c.status == Status::Missing && role_value_needs_map(model, t) {
                         Cell {
@@ -118,19 +131,17 @@ fn not_checked() -> Cell {
     }
 }
 
-/// The best cell among `values` for account type `target`; `disabled(k)` tells whether the k-th
-/// value's object is disabled.
-fn cell(target: usize, values: &[UserTypeValue], disabled: impl Fn(usize) -> bool) -> Cell {
+/// The best cell among `values` for account type `target`; `state(k)` tells whether the k-th
+/// value's object is unusable although its value matches (disabled, not assignable to users).
+fn cell(target: usize, values: &[UserTypeValue], state: impl Fn(usize) -> Option<Status>) -> Cell {
     let mut best: Option<Cell> = None;
     for (k, v) in values.iter().enumerate() {
         let status = match &v.verdict {
-            Verdict::Exact { target: t } if *t == target => {
-                if disabled(k) {
-                    Status::Disabled
-                } else {
-                    Status::Match
-                }
-            }
+            Verdict::Exact { target: t } if *t == target => state(k).unwrap_or(Status::Match),
+            Verdict::Unknown {
+                suggestion: Some(t),
+                ..
+            } if *t == target => Status::Typo,
             Verdict::Near {
                 target: t,
                 differences,
@@ -158,7 +169,8 @@ fn cell(target: usize, values: &[UserTypeValue], disabled: impl Fn(usize) -> boo
 fn rank(s: Status) -> u8 {
     match s {
         Status::Match => 0,
-        Status::Disabled => 1,
+        Status::Disabled | Status::NotAssignable => 1,
+        Status::Typo => 3,
         _ => 2,
     }
 }

@@ -171,7 +171,7 @@ fn cell_text(c: &Cell, unicode: bool) -> String {
         match c.status {
             Status::Match => "+",
             Status::NotChecked => " ",
-            Status::Missing | Status::Disabled => "!",
+            Status::Missing | Status::Disabled | Status::NotAssignable => "!",
             _ => "x",
         }
     };

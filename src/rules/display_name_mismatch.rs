@@ -24,20 +24,24 @@ impl Rule for DisplayNameMismatch {
             if m.title == value {
                 continue;
             }
-            // A default type's Value is lower case while its Display name is the type's name
-            // (`Essential` / `essential`): that is how Sigma documents it.
-            let named =
-                okta.values
-                    .iter()
-                    .find(|v| v.held == value)
-                    .and_then(|v| match v.verdict {
-                        Verdict::Exact { target } => Some(&model.account_types[target].name),
-                        _ => None,
-                    });
-            if named == Some(&m.title) {
+            // The type the Value is meant for (exactly, nearly, or as the nearest to a typo): a
+            // Display name equal to its name or its expected value is right, whatever is wrong
+            // with the Value itself (that is the value rules' finding). A default type's Value is
+            // lower case while its Display name is the type's name (`Essential` / `essential`):
+            // that is how Sigma documents it.
+            let meant = okta
+                .values
+                .iter()
+                .find(|v| v.held == value)
+                .and_then(|v| match v.verdict {
+                    Verdict::Unknown { suggestion, .. } => suggestion,
+                    _ => v.verdict.target(),
+                })
+                .map(|t| &model.account_types[t]);
+            if meant.is_some_and(|t| m.title == t.name || m.title == t.expected) {
                 continue;
             }
-            let expected = named.cloned().unwrap_or_else(|| value.clone());
+            let expected = meant.map_or_else(|| value.clone(), |t| t.name.clone());
             out.report(Draft {
                 source: Some(crate::snapshot::Kind::Okta),
                 value: m.title.clone(),

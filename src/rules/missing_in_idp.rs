@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 
 use crate::engine::{Draft, Findings, Rule, RuleId, Severity};
+use crate::matching::Verdict;
 use crate::model::{Model, UserTypeValue};
 use crate::snapshot::Kind;
 
@@ -34,13 +35,30 @@ impl Rule for MissingInIdp {
 }
 
 fn report(model: &Model, source: Kind, values: &[UserTypeValue], out: &mut Findings<'_>) {
-    // A value meant for the type (even misspelled) is reported by its own rule: one cause, one
-    // finding.
-    let covered: HashSet<usize> = values.iter().filter_map(|v| v.verdict.target()).collect();
+    // A value meant for the type (even misspelled, or a typo whose nearest type it is) is
+    // reported by its own rule: one cause, one finding.
+    let covered: HashSet<usize> = values
+        .iter()
+        .filter_map(|v| match v.verdict {
+            Verdict::Unknown { suggestion, .. } => suggestion,
+            _ => v.verdict.target(),
+        })
+        .collect();
     for (i, t) in model.account_types.iter().enumerate() {
         if covered.contains(&i) || (source == Kind::Azure && needs_value_map(model, t).is_some()) {
             continue;
         }
+        // A type the value map covers needs a role holding the mapped value, not its name
+        // (which may be no valid role value at all).
+        let idp_value = match source {
+            Kind::Azure => model
+                .config
+                .azure
+                .value_map
+                .get(&t.expected)
+                .unwrap_or(&t.expected),
+            _ => &t.expected,
+        };
         let fix = match source {
             Kind::Okta => format!(
                 "In Okta: Directory → Profile Editor → the Sigma app's User profile → `userType` → add a member with Display name {} and Value {}",
@@ -50,7 +68,7 @@ fn report(model: &Model, source: Kind, values: &[UserTypeValue], out: &mut Findi
             _ => format!(
                 "In Entra: App registrations → the Sigma app → App roles → Create app role: Display name {}, Value {}, allowed member types Users/Groups, enabled",
                 q(&t.name),
-                q(&t.expected)
+                q(idp_value)
             ),
         };
         out.report(Draft {
@@ -61,7 +79,7 @@ fn report(model: &Model, source: Kind, values: &[UserTypeValue], out: &mut Findi
                 "Sigma account type {} has no {} value {}: nobody can be given it through {}",
                 q(&t.name),
                 source.display_name(),
-                q(&t.expected),
+                q(idp_value),
                 source.display_name()
             ),
             fix,
