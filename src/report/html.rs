@@ -105,6 +105,8 @@ struct CellView {
     label: &'static str,
     /// The id of the inline SVG symbol.
     icon: &'static str,
+    /// `ok`, `bad`, `warn` or `none`: how the badge is drawn, whatever the status.
+    tone: &'static str,
     value: Option<Visible>,
 }
 
@@ -322,10 +324,17 @@ fn cell(c: &Cell) -> CellView {
         s if s.icon() == "!" => (s.label(), "i-warn"),
         s => (s.label(), "i-bad"),
     };
+    let tone = match icon {
+        "i-ok" => "ok",
+        "i-warn" => "warn",
+        "i-none" => "none",
+        _ => "bad",
+    };
     CellView {
         key: status_key(c.status),
         label,
         icon,
+        tone,
         value: c.value.as_deref().map(visible),
     }
 }
