@@ -157,5 +157,25 @@ fn chromium_renders_the_report() {
         |at: usize| u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
     assert_eq!((be32(16), be32(20)), (1280, 2000), "screenshot size");
     assert!(bytes.len() > 20_000, "screenshot looks empty");
-    eprintln!("screenshot: {}", png.display());
+
+    // It prints: the print stylesheet gives a PDF of several A4 pages.
+    let pdf = shots.join("report.pdf");
+    let _ = std::fs::remove_file(&pdf);
+    chromium(
+        &bin,
+        &[
+            format!("--print-to-pdf={}", pdf.display()),
+            "--no-pdf-header-footer".into(),
+        ],
+        &url,
+    );
+    let bytes = std::fs::read(&pdf).expect("PDF written");
+    assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
+    assert!(bytes.len() > 20_000, "PDF looks empty");
+    let _ = writeln!(
+        std::io::stderr(),
+        "screenshot: {}\nPDF: {}",
+        png.display(),
+        pdf.display()
+    );
 }

@@ -440,3 +440,58 @@ fn html_to_stdout() {
         "check passes: --fail-on never"
     );
 }
+
+/// The demo snapshots: the HTML matrix says what `matrix::build` says, row by row, and every
+/// finding group of the JSON output is there.
+#[test]
+fn demo_report_matches_the_matrix_and_the_findings() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo");
+    let (html, json) = run(&[demo.display().to_string()], 1);
+    let doc = Html::parse_document(&html);
+
+    let model = model::load(&[demo], Config::default()).expect("demo model");
+    let key = |s: sigma_idp_lint::matrix::Status| {
+        serde_json::to_value(s)
+            .expect("status")
+            .as_str()
+            .expect("string")
+            .to_string()
+    };
+    let expected: Vec<(String, String, String)> = sigma_idp_lint::matrix::build(&model)
+        .into_iter()
+        .map(|r| (r.account_type, key(r.okta.status), key(r.azure.status)))
+        .collect();
+    assert!(expected.len() >= 5, "the demo has account types");
+    assert!(
+        expected
+            .iter()
+            .any(|(_, o, a)| o != "match" || a != "match"),
+        "the demo has drift"
+    );
+    let rows: Vec<(String, String, String)> = doc
+        .select(&sel("#matrix tbody tr"))
+        .map(|tr| {
+            let name = tr
+                .select(&sel("th.account-type code.value"))
+                .next()
+                .map(text)
+                .expect("name");
+            let attr = |a: &str| tr.value().attr(a).expect("status").to_string();
+            (name, attr("data-okta"), attr("data-entra"))
+        })
+        .collect();
+    assert_eq!(rows, expected);
+
+    let mut rules: Vec<String> = Vec::new();
+    for f in json["findings"].as_array().expect("findings") {
+        let rule = f["rule"].as_str().expect("rule").to_string();
+        if !rules.contains(&rule) {
+            rules.push(rule);
+        }
+    }
+    let groups: Vec<String> = doc
+        .select(&sel("#findings article.rule-group"))
+        .map(|g| g.value().attr("data-rule").expect("rule").to_string())
+        .collect();
+    assert_eq!(groups, rules, "groups in the order of the findings");
+}
