@@ -414,13 +414,17 @@ fn principals_from_findings_fold_and_count_as_failing() {
     );
     assert!(print.contains("<u>user 1</u>") && print.contains("<u>user 7</u>"));
 
-    // Named users of error findings are failing users; the group is not a user... but listed.
+    // Users and groups named by error findings will fail.
     let failing: Vec<String> = doc
         .select(&sel("#failing tbody tr"))
         .map(|tr| tr.value().attr("data-id").expect("id").to_string())
         .collect();
     assert_eq!(failing.len(), 7, "{failing:?}");
     assert!(failing.contains(&"u1".to_string()));
+    assert_eq!(
+        text(one(&doc, "#verdict .headline-text")),
+        "Provisioning is expected to fail for 6 users and 1 group."
+    );
 }
 
 #[test]

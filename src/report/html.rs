@@ -155,6 +155,8 @@ struct AssignmentsView {
 struct FailingUser {
     who: String,
     id: String,
+    /// A group whose members are not known one by one.
+    is_group: bool,
     source: &'static str,
     value: Option<Visible>,
     reason: String,
@@ -508,14 +510,25 @@ fn verdict(report: &Report<'_>, assignments: Option<&Assignments>) -> VerdictVie
             rejected.join(", ")
         ));
     }
-    let failing_users = assignments.map(|a| a.failing.len());
-    if let Some(n) = failing_users
-        && n > 0
+    // (users, groups) that will not be provisioned, when assignments were checked.
+    let failing = assignments.map(|a| {
+        let groups = a.failing.iter().filter(|u| u.is_group).count();
+        (a.failing.len() - groups, groups)
+    });
+    let who = |(users, groups): (usize, usize)| {
+        let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+        match (users, groups) {
+            (u, 0) => plural(u, "user"),
+            (0, g) => plural(g, "group"),
+            (u, g) => format!("{} and {}", plural(u, "user"), plural(g, "group")),
+        }
+    };
+    if let Some(n) = failing
+        && n != (0, 0)
     {
         reasons.push(format!(
-            "{n} assigned user{} or group{} will not be provisioned (listed under Assignments)",
-            if n == 1 { "" } else { "s" },
-            if n == 1 { "" } else { "s" },
+            "{} will not be provisioned (listed under Assignments)",
+            who(n)
         ));
     }
     if s.error > 0 {
@@ -526,11 +539,10 @@ fn verdict(report: &Report<'_>, assignments: Option<&Assignments>) -> VerdictVie
         ));
     }
     let fails = !reasons.is_empty();
-    let headline = match (fails, failing_users) {
-        (true, Some(n)) if n > 0 => format!(
-            "Provisioning is expected to fail for {n} user{}.",
-            if n == 1 { "" } else { "s" }
-        ),
+    let headline = match (fails, failing) {
+        (true, Some(n)) if n != (0, 0) => {
+            format!("Provisioning is expected to fail for {}.", who(n))
+        }
         (true, _) => {
             "Provisioning is expected to fail for anyone given a value Sigma rejects.".to_string()
         }
@@ -540,7 +552,7 @@ fn verdict(report: &Report<'_>, assignments: Option<&Assignments>) -> VerdictVie
                 .to_string()
         }
     };
-    if failing_users.is_none() && fails {
+    if failing.is_none() && fails {
         reasons.push(
             "no assignment data was checked, so the users affected cannot be named \
              (take snapshots with --with-assignments)"
@@ -951,6 +963,7 @@ fn failing(model: &Model, assigned: &[Assigned], findings: &[Finding]) -> Vec<Fa
             out.push(FailingUser {
                 who: a.who.clone(),
                 id: a.id.clone(),
+                is_group: a.is_group,
                 source: a.source.display_name(),
                 value: a.sent.as_deref().map(visible),
                 reason,
@@ -963,6 +976,7 @@ fn failing(model: &Model, assigned: &[Assigned], findings: &[Finding]) -> Vec<Fa
                 out.push(FailingUser {
                     who: principal_name(p),
                     id: p.id.clone(),
+                    is_group: p.kind != "user",
                     source: f.source.display_name(),
                     value: Some(visible(&f.value)),
                     reason: f.message.clone(),
