@@ -499,3 +499,40 @@ fn demo_report_matches_the_matrix_and_the_findings() {
         .collect();
     assert_eq!(groups, rules, "groups in the order of the findings");
 }
+
+/// A partial scan is never reported as clean: the header marks the source incomplete and the
+/// verdict is not conclusive.
+#[test]
+fn incomplete_source_is_never_reported_clean() {
+    let clean = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/clean");
+    let mut model = model::load(&[clean], Config::default()).expect("clean model");
+    for s in &mut model.sources {
+        s.complete = s.kind != sigma_idp_lint::snapshot::Kind::Okta;
+    }
+    let findings = Vec::new();
+    let report = Report {
+        model: &model,
+        summary: Summary::of(&findings),
+        findings: &findings,
+        fail_on: Some(Severity::Error),
+    };
+    let mut out = Vec::new();
+    Format::Html
+        .reporter()
+        .write(&report, Style::default(), &mut out)
+        .expect("render");
+    let doc = Html::parse_document(&String::from_utf8(out).expect("utf-8"));
+    let okta = one(&doc, "#sources tr[data-source=Okta]");
+    assert!(text(okta).contains("incomplete"), "{}", text(okta));
+    let sigma = one(&doc, "#sources tr[data-source=Sigma]");
+    assert!(!text(sigma).contains("incomplete"));
+    assert_eq!(
+        text(one(&doc, "#verdict .headline-text")),
+        "Not conclusive: no failure found, but not everything was read."
+    );
+    assert!(text(one(&doc, "#verdict .reasons")).contains("incomplete snapshot (Okta)"));
+    assert_eq!(
+        one(&doc, "#verdict").value().attr("data-tone"),
+        Some("inconclusive")
+    );
+}

@@ -67,6 +67,10 @@ struct SourceView {
 struct VerdictView {
     /// Whether provisioning is expected to fail for anyone.
     fails: bool,
+    /// `fails`, `passes` or `inconclusive` (a source was not read completely).
+    tone: &'static str,
+    /// The inline SVG symbol for the tone.
+    icon: &'static str,
     headline: String,
     reasons: Vec<String>,
     error: usize,
@@ -139,7 +143,7 @@ struct FindingView {
     value: Visible,
     expected: Option<Visible>,
     location: Option<String>,
-    fix: String,
+    fix: Vec<Inline>,
     principals: Vec<String>,
     principal_count: usize,
     folded: bool,
@@ -477,7 +481,7 @@ fn finding(f: &Finding) -> FindingView {
             .location
             .as_ref()
             .map(|l| format!("{}:{}:{}", l.file, l.line, l.column)),
-        fix: f.fix.clone(),
+        fix: inline(&f.fix),
         principal_count: f.principals.count.max(principals.len()),
         folded: principals.len() > PRINCIPALS_OPEN,
         principals,
@@ -539,12 +543,30 @@ fn verdict(report: &Report<'_>, assignments: Option<&Assignments>) -> VerdictVie
         ));
     }
     let fails = !reasons.is_empty();
+    // A partial scan is never reported as clean.
+    let incomplete: Vec<&str> = report
+        .model
+        .sources
+        .iter()
+        .filter(|s| !s.complete)
+        .map(|s| s.kind.display_name())
+        .collect();
+    if !incomplete.is_empty() {
+        reasons.push(format!(
+            "incomplete snapshot{} ({}): what was not read was not checked",
+            if incomplete.len() == 1 { "" } else { "s" },
+            incomplete.join(", ")
+        ));
+    }
     let headline = match (fails, failing) {
         (true, Some(n)) if n != (0, 0) => {
             format!("Provisioning is expected to fail for {}.", who(n))
         }
         (true, _) => {
             "Provisioning is expected to fail for anyone given a value Sigma rejects.".to_string()
+        }
+        (false, _) if !incomplete.is_empty() => {
+            "Not conclusive: no failure found, but not everything was read.".to_string()
         }
         (false, Some(_)) => "No assigned user's provisioning is expected to fail.".to_string(),
         (false, None) => {
@@ -564,8 +586,17 @@ fn verdict(report: &Report<'_>, assignments: Option<&Assignments>) -> VerdictVie
         (false, Some(t)) => format!("check passes: nothing at or above {t}"),
         (_, None) => "check passes: --fail-on never".to_string(),
     };
+    let (tone, icon) = if fails {
+        ("fails", "i-bad")
+    } else if !incomplete.is_empty() {
+        ("inconclusive", "i-warn")
+    } else {
+        ("passes", "i-ok")
+    };
     VerdictView {
         fails,
+        tone,
+        icon,
         headline,
         reasons,
         error: s.error,
