@@ -2,8 +2,10 @@
 //! prints it, SARIF rule descriptors come from it, and its examples are executed by the tests.
 
 use serde::Deserialize;
+use time::Date;
+use time::macros::date;
 
-use crate::config::Config;
+use crate::config::{Config, parse_date};
 use crate::engine::{self, Finding, RuleId, Severity};
 use crate::error::{Error, Result};
 use crate::model::Model;
@@ -33,6 +35,9 @@ pub struct Fix {
     pub entra: Option<String>,
 }
 
+/// The date examples run on unless they say `today:` (the day their snapshots are taken).
+pub const EXAMPLE_TODAY: Date = date!(2026 - 12 - 04);
+
 /// An executable example: snapshot bodies (without the `kind` / `schema_version` / `taken_at` /
 /// `origin` header, which the runner adds) and what the rule must report on them.
 #[derive(Debug, Clone, Deserialize)]
@@ -46,6 +51,10 @@ pub struct Example {
     pub findings: Vec<String>,
     #[serde(default)]
     pub config: Option<Value>,
+    /// The date ignores of `config` are judged against (`YYYY-MM-DD`); default
+    /// [`EXAMPLE_TODAY`], so examples never depend on the clock.
+    #[serde(default)]
+    pub today: Option<String>,
     pub sigma: Value,
     #[serde(default)]
     pub okta: Option<Value>,
@@ -101,8 +110,21 @@ impl Example {
             }
             None => Config::default(),
         };
+        let today = match &self.today {
+            Some(t) => parse_date(t).ok_or_else(|| {
+                Error::usage(
+                    format!(
+                        "example `{}`: bad `today: {t}` (expected YYYY-MM-DD)",
+                        self.name
+                    ),
+                    None,
+                )
+            })?,
+            None => EXAMPLE_TODAY,
+        };
         let model = Model::build(loaded, config)?;
-        Ok(engine::run(&model)
+        Ok(engine::run_at(&model, today)
+            .findings
             .into_iter()
             .filter(|f| f.rule == rule)
             .collect())

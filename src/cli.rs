@@ -39,6 +39,19 @@ pub enum Command {
         /// The rule id, e.g. `case-mismatch`.
         rule: String,
     },
+    /// Write a commented starter sigma-idp-lint.yaml.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write it.
+    #[arg(value_name = "FILE", default_value = crate::config::FILE_NAME)]
+    pub path: PathBuf,
+
+    /// Overwrite the file if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -51,9 +64,22 @@ pub struct CheckArgs {
     #[arg(short = 'c', long = "config", value_name = "CONFIG")]
     pub config: Option<PathBuf>,
 
-    /// Output format, several allowed: human, json, html; `FMT=FILE` writes to a file.
+    /// Output format, several allowed: human, json, sarif, junit, github, markdown, html;
+    /// `FMT=FILE` writes to a file.
     #[arg(long = "format", value_name = "FMT[=FILE]")]
     pub formats: Vec<FormatSpec>,
+
+    /// Fail only on findings that are not in this baseline file; report its entries now fixed.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record the current findings in this baseline file (then they do not fail this run).
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// The date ignores are judged against instead of today (YYYY-MM-DD); for tests.
+    #[arg(long, value_name = "DATE", hide = true, value_parser = parse_today)]
+    pub today: Option<time::Date>,
 
     /// Exit 1 when there are findings at or above this level.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
@@ -78,4 +104,8 @@ impl FailOn {
             FailOn::Never => None,
         }
     }
+}
+
+fn parse_today(s: &str) -> Result<time::Date, String> {
+    crate::config::parse_date(s).ok_or_else(|| format!("`{s}` is not a date (YYYY-MM-DD)"))
 }

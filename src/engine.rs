@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use time::Date;
 
 use crate::model::{Location, Model};
 use crate::rules;
@@ -42,6 +43,16 @@ pub enum RuleId {
     RoleDisabled,
     RoleMemberTypes,
     RoleValueInvalid,
+    AssignmentInvalidType,
+    AssignmentNoType,
+    AssignmentAmbiguous,
+    AssignmentDisabledRole,
+    AssignmentOrphanRole,
+    ProvisioningError,
+    MemberTypeDrift,
+    MemberUnmanaged,
+    IgnoreExpired,
+    IgnoreUnused,
 }
 
 impl RuleId {
@@ -57,12 +68,34 @@ impl RuleId {
     pub fn default_severity(self) -> Severity {
         use RuleId::*;
         match self {
-            LegacyValue | MissingInIdp | DisplayNameMismatch | RoleDisabled => Severity::Warning,
-            CaseMismatch | UnknownValue | Whitespace | Confusable | DuplicateValue
-            | EnumOneofMismatch | AttributeMissing | RoleMemberTypes | RoleValueInvalid => {
-                Severity::Error
-            }
+            LegacyValue
+            | MissingInIdp
+            | DisplayNameMismatch
+            | RoleDisabled
+            | AssignmentNoType
+            | AssignmentAmbiguous
+            | AssignmentDisabledRole
+            | IgnoreUnused => Severity::Warning,
+            MemberTypeDrift | MemberUnmanaged => Severity::Note,
+            CaseMismatch
+            | UnknownValue
+            | Whitespace
+            | Confusable
+            | DuplicateValue
+            | EnumOneofMismatch
+            | AttributeMissing
+            | RoleMemberTypes
+            | RoleValueInvalid
+            | AssignmentInvalidType
+            | AssignmentOrphanRole
+            | ProvisioningError
+            | IgnoreExpired => Severity::Error,
         }
+    }
+
+    /// Policy rules are about the configuration itself (its ignores), not about the snapshots.
+    pub fn is_policy(self) -> bool {
+        matches!(self, RuleId::IgnoreExpired | RuleId::IgnoreUnused)
     }
 
     /// The rule's catalog page (`rules/<id>.yaml`), compiled in.
@@ -82,6 +115,16 @@ impl RuleId {
             RoleDisabled => include_str!("../rules/role-disabled.yaml"),
             RoleMemberTypes => include_str!("../rules/role-member-types.yaml"),
             RoleValueInvalid => include_str!("../rules/role-value-invalid.yaml"),
+            AssignmentInvalidType => include_str!("../rules/assignment-invalid-type.yaml"),
+            AssignmentNoType => include_str!("../rules/assignment-no-type.yaml"),
+            AssignmentAmbiguous => include_str!("../rules/assignment-ambiguous.yaml"),
+            AssignmentDisabledRole => include_str!("../rules/assignment-disabled-role.yaml"),
+            AssignmentOrphanRole => include_str!("../rules/assignment-orphan-role.yaml"),
+            ProvisioningError => include_str!("../rules/provisioning-error.yaml"),
+            MemberTypeDrift => include_str!("../rules/member-type-drift.yaml"),
+            MemberUnmanaged => include_str!("../rules/member-unmanaged.yaml"),
+            IgnoreExpired => include_str!("../rules/ignore-expired.yaml"),
+            IgnoreUnused => include_str!("../rules/ignore-unused.yaml"),
         }
     }
 }
@@ -245,17 +288,66 @@ impl Findings<'_> {
 pub trait Rule: Send + Sync {
     fn id(&self) -> RuleId;
     fn check(&self, model: &Model, out: &mut Findings<'_>);
+    /// Policy rules report here, after the ignores of the config have been applied to every
+    /// other finding. Rules about the snapshots leave it as it is.
+    fn check_policy(&self, _model: &Model, _ignores: &IgnoreUse, _out: &mut Findings<'_>) {}
+}
+
+/// How the config's ignores fared in a run: what `ignore-expired` and `ignore-unused` read.
+#[derive(Debug, Clone)]
+pub struct IgnoreUse {
+    /// The date ignores are judged against (`until` is the last day an ignore holds).
+    pub today: Date,
+    /// For each entry of `config.ignores`, how many findings it suppressed.
+    pub matched: Vec<usize>,
+}
+
+/// A finding an ignore of the config suppressed, with the ignore's reason.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suppressed {
+    #[serde(flatten)]
+    pub finding: Finding,
+    pub reason: String,
+}
+
+/// What a run produced: the findings that count and the ones the config suppressed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    pub suppressed: Vec<Suppressed>,
+}
+
+impl Outcome {
+    pub fn summary(&self) -> Summary {
+        Summary {
+            suppressed: self.suppressed.len(),
+            ..Summary::of(&self.findings)
+        }
+    }
+}
+
+/// Today's date (UTC), what `until` of an ignore is compared with outside of tests.
+pub fn today() -> Date {
+    time::OffsetDateTime::now_utc().date()
 }
 
 /// Runs every registered rule that is not turned off, and returns the findings sorted by
-/// severity (most serious first), rule, source and value.
+/// severity (most serious first), rule, source and value. Ignores are judged against today.
 pub fn run(model: &Model) -> Vec<Finding> {
+    run_at(model, today()).findings
+}
+
+/// Runs every rule, applies the config's ignores as of `today`, then runs the policy rules on
+/// how the ignores fared.
+pub fn run_at(model: &Model, today: Date) -> Outcome {
     let levels = &model.config.levels;
+    let active: Vec<&dyn Rule> = rules::registry()
+        .iter()
+        .copied()
+        .filter(|rule| levels.get(&rule.id()) != Some(&Level::Off))
+        .collect();
     let mut all = Vec::new();
-    for rule in rules::registry() {
-        if levels.get(&rule.id()) == Some(&Level::Off) {
-            continue;
-        }
+    for rule in &active {
         let mut sink = Findings {
             rule: rule.id(),
             levels,
@@ -264,20 +356,60 @@ pub fn run(model: &Model) -> Vec<Finding> {
         rule.check(model, &mut sink);
         all.append(&mut sink.out);
     }
-    sort(&mut all);
-    all
+
+    let ignores = &model.config.ignores;
+    let mut usage = IgnoreUse {
+        today,
+        matched: vec![0; ignores.len()],
+    };
+    let mut findings = Vec::new();
+    let mut suppressed = Vec::new();
+    for f in all {
+        let hit = ignores
+            .iter()
+            .enumerate()
+            .find(|(_, ig)| !ig.is_expired(today) && ig.matches(&f));
+        match hit {
+            Some((i, ig)) => {
+                usage.matched[i] += 1;
+                suppressed.push(Suppressed {
+                    finding: f,
+                    reason: ig.reason.clone(),
+                });
+            }
+            None => findings.push(f),
+        }
+    }
+
+    for rule in &active {
+        let mut sink = Findings {
+            rule: rule.id(),
+            levels,
+            out: Vec::new(),
+        };
+        rule.check_policy(model, &usage, &mut sink);
+        findings.append(&mut sink.out);
+    }
+    sort(&mut findings);
+    suppressed.sort_by(|a, b| compare(&a.finding, &b.finding));
+    Outcome {
+        findings,
+        suppressed,
+    }
+}
+
+fn compare(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    b.severity
+        .cmp(&a.severity)
+        .then(a.rule.cmp(&b.rule))
+        .then(a.source.cmp(&b.source))
+        .then(a.value.cmp(&b.value))
+        .then(a.fingerprint.cmp(&b.fingerprint))
 }
 
 /// The order findings are reported in.
 pub fn sort(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then(a.rule.cmp(&b.rule))
-            .then(a.source.cmp(&b.source))
-            .then(a.value.cmp(&b.value))
-            .then(a.fingerprint.cmp(&b.fingerprint))
-    });
+    findings.sort_by(compare);
 }
 
 /// Counts by severity.

@@ -4,6 +4,8 @@
 //! The library does not print: commands and reporters write through the writers they are given.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod assignments;
+pub mod baseline;
 pub mod catalog;
 pub mod cli;
 pub mod commands;

@@ -30,6 +30,7 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check(args, &cwd, style, &mut stdout),
         Command::Rules => commands::list_rules(&mut stdout),
         Command::Explain { rule } => commands::explain(rule, &mut stdout),
+        Command::Init(args) => commands::init(args, &cwd, &mut stdout),
     };
     match result {
         Ok(code) => ExitCode::from(code),

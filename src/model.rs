@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::assignments::AssignmentView;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::matching::{Expectations, Verdict};
@@ -121,6 +122,8 @@ pub struct Model {
     pub expectations: Expectations,
     pub okta: Option<OktaSide>,
     pub azure: Option<AzureSide>,
+    /// Who is assigned what (empty unless snapshots carry assignments).
+    pub assignments: AssignmentView,
     pub config: Config,
 }
 
@@ -309,7 +312,9 @@ impl Model {
             }
         });
 
+        let assignments = AssignmentView::build(&expectations, okta.as_ref(), azure.as_ref());
         Model {
+            assignments,
             sources,
             sigma,
             sigma_source,

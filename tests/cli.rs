@@ -89,7 +89,7 @@ fn json_output_of_the_demo() {
     assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
     assert_eq!(v["schema_version"], 1);
-    assert_eq!(v["summary"]["error"], 9);
+    assert_eq!(v["summary"]["error"], 13);
     // The raw text, so key order is part of the contract too.
     insta::assert_snapshot!(
         "demo_json",

@@ -217,7 +217,10 @@ fn header_and_verdict_show_sources_and_counts() {
         assert_eq!(n, json["summary"][sev].to_string(), "{sev}");
     }
     let headline = text(one(&doc, "#verdict .headline-text"));
-    assert_eq!(headline, "Provisioning is expected to fail for 6 users.");
+    assert_eq!(
+        headline,
+        "Provisioning is expected to fail for 6 users and 1 group."
+    );
 }
 
 #[test]
@@ -265,6 +268,8 @@ fn assignments_chart_and_failing_users() {
         [
             ("u-judy".into(), "Analyst".into()),
             ("u-mallory".into(), "—".into()),
+            // Named by the assignment rules' findings: the group assigned `Build`.
+            ("00g-builders".into(), "Build".into()),
             ("00u-bob".into(), "Build".into()),
             ("00u-carol".into(), "analyze␣".into()),
             ("00u-grace".into(), "view".into()),
@@ -378,6 +383,9 @@ fn principals_from_findings_fold_and_count_as_failing() {
         summary: Summary::of(&findings),
         findings: &findings,
         fail_on: Some(Severity::Error),
+        suppressed: &[],
+        baseline: None,
+        root: None,
     };
     let mut out = Vec::new();
     Format::Html
@@ -515,6 +523,9 @@ fn incomplete_source_is_never_reported_clean() {
         summary: Summary::of(&findings),
         findings: &findings,
         fail_on: Some(Severity::Error),
+        suppressed: &[],
+        baseline: None,
+        root: None,
     };
     let mut out = Vec::new();
     Format::Html
@@ -535,4 +546,41 @@ fn incomplete_source_is_never_reported_clean() {
         one(&doc, "#verdict").value().attr("data-tone"),
         Some("inconclusive")
     );
+}
+
+/// Findings the config ignores are listed with their reasons, not among the findings.
+#[test]
+fn suppressed_findings_are_listed_with_their_reason() {
+    let args = vec![
+        fixture("").display().to_string(),
+        "-c".into(),
+        fixture("config-ignore/sigma-idp-lint.yaml")
+            .display()
+            .to_string(),
+    ];
+    let (html, json) = run(&args, 1);
+    let doc = Html::parse_document(&html);
+    assert_eq!(json["summary"]["suppressed"], 1);
+    assert_eq!(
+        text(one(&doc, "#verdict [data-severity=suppressed] dd")),
+        "1"
+    );
+    let rows: Vec<Vec<String>> = doc
+        .select(&sel("table.suppressed tbody tr"))
+        .map(|tr| tr.select(&sel("td")).map(text).collect())
+        .collect();
+    assert_eq!(
+        rows,
+        [[
+            "case-mismatch",
+            "Okta",
+            "Build",
+            "<b>CHG-42</b>, the Okta change ships Friday"
+        ]]
+    );
+    assert!(
+        doc.select(&sel("#rule-case-mismatch")).next().is_none(),
+        "a suppressed finding is not a finding"
+    );
+    assert_eq!(doc.select(&sel("b")).count(), 0, "reason escaped");
 }

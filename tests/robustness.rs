@@ -144,8 +144,8 @@ proptest! {
         }
         let model = Model::build(loaded, Config::default()).expect("model");
         let findings = engine::run(&model);
-        let report = Report { model: &model, findings: &findings, summary: engine::Summary::of(&findings), fail_on: None };
-        for f in [Format::Human, Format::Json] {
+        let report = Report { model: &model, findings: &findings, summary: engine::Summary::of(&findings), fail_on: None, suppressed: &[], baseline: None, root: None };
+        for f in <Format as strum::IntoEnumIterator>::iter() {
             let mut out = Vec::new();
             f.reporter().write(&report, Style { color: true, unicode: true }, &mut out).expect("writes");
         }

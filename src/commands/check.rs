@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
+use crate::baseline::Baseline;
 use crate::cli::CheckArgs;
 use crate::config::Config;
 use crate::engine::{self, Summary};
@@ -21,12 +22,35 @@ pub fn check(args: &CheckArgs, cwd: &Path, style: Style, stdout: &mut dyn Write)
     }
     let config = Config::discover(args.config.as_deref(), cwd)?;
     let model = model::load(&args.paths, config)?;
-    let findings = engine::run(&model);
+    let outcome = engine::run_at(&model, args.today.unwrap_or_else(engine::today));
+    let summary_suppressed = outcome.suppressed.len();
+    let baseline = match (&args.write_baseline, &args.baseline) {
+        (Some(path), _) => {
+            let b = Baseline::of(&outcome.findings);
+            b.save(path)?;
+            Some((b, path))
+        }
+        (None, Some(path)) => Some((Baseline::load(path)?, path)),
+        (None, None) => None,
+    };
+    let (findings, check) = match &baseline {
+        Some((b, path)) => {
+            let (new, check) = b.apply(path, outcome.findings);
+            (new, Some(check))
+        }
+        None => (outcome.findings, None),
+    };
     let report = Report {
         model: &model,
-        summary: Summary::of(&findings),
+        summary: Summary {
+            suppressed: summary_suppressed,
+            ..Summary::of(&findings)
+        },
         findings: &findings,
         fail_on: args.fail_on.threshold(),
+        suppressed: &outcome.suppressed,
+        baseline: check.as_ref(),
+        root: Some(cwd),
     };
     let specs = if args.formats.is_empty() {
         vec![FormatSpec {

@@ -2,7 +2,9 @@
 //! exit code; errors are returned, not printed.
 
 pub mod check;
+pub mod init;
 pub mod rules;
 
 pub use check::check;
+pub use init::init;
 pub use rules::{explain, list_rules};

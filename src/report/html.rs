@@ -46,8 +46,32 @@ struct Page {
     matrix: Vec<RowView>,
     legend: Vec<CellView>,
     groups: Vec<GroupView>,
+    /// Findings the config's ignores suppressed, with their reasons.
+    suppressed: Vec<SuppressedView>,
+    /// `--baseline`: the sentence saying what it hid, and the entries fixed since.
+    baseline: Option<BaselineView>,
     assignments: Option<AssignmentsView>,
     assumptions: Vec<Assumption>,
+}
+
+struct SuppressedView {
+    rule: String,
+    source: &'static str,
+    value: Visible,
+    message: String,
+    reason: String,
+}
+
+struct BaselineView {
+    text: String,
+    fixed: Vec<FixedView>,
+}
+
+struct FixedView {
+    rule: String,
+    source: String,
+    value: Visible,
+    message: String,
 }
 
 /// A label and its text.
@@ -227,7 +251,10 @@ impl Page {
                     origin: s.origin.clone(),
                     taken_at: s.taken_at.clone(),
                     complete: s.complete,
-                    file: s.file.as_ref().map(|f| f.display().to_string()),
+                    file: s
+                        .file
+                        .as_ref()
+                        .map(|f| report.file_name(&f.display().to_string())),
                 })
                 .collect(),
             verdict: verdict(report, assignments.as_ref()),
@@ -243,7 +270,37 @@ impl Page {
                 })
                 .collect(),
             legend: legend(&rows),
-            groups: groups(report.findings),
+            groups: groups(report),
+            suppressed: report
+                .suppressed
+                .iter()
+                .map(|x| SuppressedView {
+                    rule: x.finding.rule.to_string(),
+                    source: x.finding.source.display_name(),
+                    value: visible(&x.finding.value),
+                    message: x.finding.message.clone(),
+                    reason: x.reason.clone(),
+                })
+                .collect(),
+            baseline: report.baseline.map(|b| BaselineView {
+                text: format!(
+                    "Baseline {}: {} known finding{} not shown, {} fixed since.",
+                    b.file,
+                    b.unchanged,
+                    if b.unchanged == 1 { "" } else { "s" },
+                    b.fixed.len()
+                ),
+                fixed: b
+                    .fixed
+                    .iter()
+                    .map(|e| FixedView {
+                        rule: e.rule.clone(),
+                        source: e.source.clone(),
+                        value: visible(&e.value),
+                        message: e.message.clone(),
+                    })
+                    .collect(),
+            }),
             assignments: assignments.map(|a| a.view(model)),
             assumptions: assumptions(report),
         }
@@ -412,7 +469,8 @@ fn code(text: impl Into<String>) -> Inline {
     }
 }
 
-fn groups(findings: &[Finding]) -> Vec<GroupView> {
+fn groups(report: &Report<'_>) -> Vec<GroupView> {
+    let findings = report.findings;
     // Findings come sorted by severity then rule; keep that order for the groups.
     let mut order: Vec<RuleId> = Vec::new();
     let mut by_rule: BTreeMap<RuleId, Vec<&Finding>> = BTreeMap::new();
@@ -462,13 +520,13 @@ fn groups(findings: &[Finding]) -> Vec<GroupView> {
                 summary,
                 why,
                 fixes,
-                findings: list.into_iter().map(finding).collect(),
+                findings: list.into_iter().map(|f| finding(report, f)).collect(),
             }
         })
         .collect()
 }
 
-fn finding(f: &Finding) -> FindingView {
+fn finding(report: &Report<'_>, f: &Finding) -> FindingView {
     let principals: Vec<String> = f.principals.items.iter().map(principal_name).collect();
     FindingView {
         severity: severity_key(f.severity),
@@ -480,7 +538,7 @@ fn finding(f: &Finding) -> FindingView {
         location: f
             .location
             .as_ref()
-            .map(|l| format!("{}:{}:{}", l.file, l.line, l.column)),
+            .map(|l| format!("{}:{}:{}", report.file_name(&l.file), l.line, l.column)),
         fix: inline(&f.fix),
         principal_count: f.principals.count.max(principals.len()),
         folded: principals.len() > PRINCIPALS_OPEN,

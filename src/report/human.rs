@@ -87,6 +87,15 @@ impl Reporter for Human {
             .sources
             .iter()
             .filter_map(|s| Some((s.file.as_ref()?.display().to_string(), s.text.clone()?)))
+            .chain(
+                report
+                    .model
+                    .config
+                    .path
+                    .as_ref()
+                    .zip(report.model.config.text.clone())
+                    .map(|(p, t)| (p.display().to_string(), t)),
+            )
             .collect();
 
         for f in report.findings {
@@ -118,6 +127,7 @@ impl Reporter for Human {
         }
 
         write_matrix(report, style, out)?;
+        write_baseline(report, out)?;
         write_summary(report, style, out)
     }
 }
@@ -242,6 +252,28 @@ fn write_matrix(report: &Report<'_>, style: Style, out: &mut dyn Write) -> io::R
     writeln!(out)
 }
 
+/// The baseline entries fixed since the baseline was written.
+fn write_baseline(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let Some(b) = report.baseline else {
+        return Ok(());
+    };
+    if b.fixed.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "Fixed since the baseline ({})", b.file)?;
+    for e in &b.fixed {
+        writeln!(
+            out,
+            "  {} {} {}: {}",
+            e.rule,
+            e.source,
+            q(&e.value),
+            e.message
+        )?;
+    }
+    writeln!(out)
+}
+
 fn write_summary(report: &Report<'_>, style: Style, out: &mut dyn Write) -> io::Result<()> {
     let s = report.summary;
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
@@ -253,6 +285,13 @@ fn write_summary(report: &Report<'_>, style: Style, out: &mut dyn Write) -> io::
     );
     if s.suppressed > 0 {
         line.push_str(&format!(", {} suppressed", s.suppressed));
+    }
+    if let Some(b) = report.baseline {
+        line.push_str(&format!(
+            ", {} in the baseline, {} fixed since",
+            b.unchanged,
+            b.fixed.len()
+        ));
     }
     let checked: Vec<&str> = report
         .model

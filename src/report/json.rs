@@ -4,7 +4,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::engine::{Finding, Summary};
+use crate::baseline::BaselineCheck;
+use crate::engine::{Finding, Summary, Suppressed};
 use crate::snapshot::Kind;
 
 use super::{Report, Reporter, Style};
@@ -18,6 +19,11 @@ struct Document<'a> {
     sources: Vec<Source<'a>>,
     summary: Summary,
     findings: &'a [Finding],
+    /// Findings the config's ignores suppressed, each with the ignore's `reason`.
+    suppressed: &'a [Suppressed],
+    /// Present with `--baseline`: findings already in it, and its entries fixed since.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<&'a BaselineCheck>,
 }
 
 #[derive(Serialize)]
@@ -55,6 +61,8 @@ impl Reporter for Json {
                 .collect(),
             summary: report.summary,
             findings: report.findings,
+            suppressed: report.suppressed,
+            baseline: report.baseline,
         };
         serde_json::to_writer_pretty(&mut *out, &doc)?;
         writeln!(out)

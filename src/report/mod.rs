@@ -1,15 +1,20 @@
 //! One reporter per output format, behind one small trait; every reporter reads the same `Report`.
 
 pub mod diff;
+pub mod github;
 pub mod html;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use crate::engine::{Finding, Severity, Summary};
+use crate::baseline::BaselineCheck;
+use crate::engine::{Finding, Severity, Summary, Suppressed};
 use crate::model::Model;
 
 /// Everything a reporter needs.
@@ -19,6 +24,13 @@ pub struct Report<'a> {
     pub summary: Summary,
     /// The `--fail-on` threshold, `None` for `never`.
     pub fail_on: Option<Severity>,
+    /// Findings the config's ignores suppressed, with their reasons.
+    pub suppressed: &'a [Suppressed],
+    /// How the findings compare with `--baseline`, when one was given (then `findings` holds
+    /// only the new ones).
+    pub baseline: Option<&'a BaselineCheck>,
+    /// The working folder: absolute file locations under it are reported relative to it.
+    pub root: Option<&'a Path>,
 }
 
 impl Report<'_> {
@@ -26,6 +38,23 @@ impl Report<'_> {
     pub fn fails(&self) -> bool {
         self.fail_on
             .is_some_and(|t| self.findings.iter().any(|f| f.severity >= t))
+    }
+
+    /// Whether `finding` reaches the `--fail-on` threshold.
+    pub fn fails_on(&self, finding: &Finding) -> bool {
+        self.fail_on.is_some_and(|t| finding.severity >= t)
+    }
+
+    /// A location's file as reports name it: relative to the working folder when under it,
+    /// with `/` separators.
+    pub fn file_name(&self, file: &str) -> String {
+        let path = Path::new(file);
+        let rel = match self.root {
+            Some(root) if path.is_absolute() => path.strip_prefix(root).unwrap_or(path),
+            _ => path,
+        };
+        let rel = rel.strip_prefix(".").unwrap_or(rel);
+        rel.to_string_lossy().replace('\\', "/")
     }
 }
 
@@ -46,6 +75,10 @@ pub trait Reporter {
 pub enum Format {
     Human,
     Json,
+    Sarif,
+    Junit,
+    Github,
+    Markdown,
     Html,
 }
 
@@ -54,6 +87,10 @@ impl Format {
         match self {
             Format::Human => Box::new(human::Human),
             Format::Json => Box::new(json::Json),
+            Format::Sarif => Box::new(sarif::Sarif),
+            Format::Junit => Box::new(junit::Junit),
+            Format::Github => Box::new(github::Github),
+            Format::Markdown => Box::new(markdown::Markdown),
             Format::Html => Box::new(html::Html),
         }
     }

@@ -1,13 +1,23 @@
 //! One file per rule, named as its id; `registry()` is the one table of all of them.
 
+mod assignment_ambiguous;
+mod assignment_disabled_role;
+mod assignment_invalid_type;
+mod assignment_no_type;
+mod assignment_orphan_role;
 mod attribute_missing;
 mod case_mismatch;
 mod confusable;
 mod display_name_mismatch;
 mod duplicate_value;
 mod enum_oneof_mismatch;
+mod ignore_expired;
+mod ignore_unused;
 mod legacy_value;
+mod member_type_drift;
+mod member_unmanaged;
 mod missing_in_idp;
+mod provisioning_error;
 mod role_disabled;
 mod role_member_types;
 mod role_value_invalid;
@@ -35,7 +45,29 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &role_disabled::RoleDisabled,
         &role_member_types::RoleMemberTypes,
         &role_value_invalid::RoleValueInvalid,
+        &assignment_invalid_type::AssignmentInvalidType,
+        &assignment_no_type::AssignmentNoType,
+        &assignment_ambiguous::AssignmentAmbiguous,
+        &assignment_disabled_role::AssignmentDisabledRole,
+        &assignment_orphan_role::AssignmentOrphanRole,
+        &provisioning_error::ProvisioningError,
+        &member_type_drift::MemberTypeDrift,
+        &member_unmanaged::MemberUnmanaged,
+        &ignore_expired::IgnoreExpired,
+        &ignore_unused::IgnoreUnused,
     ]
+}
+
+/// The identity of an ignore entry, part of the fingerprint of findings about it: what it
+/// matches and until when, never where it sits in the config file.
+pub(crate) fn ignore_identity(ig: &crate::config::Ignore) -> String {
+    format!(
+        "ignore:{}:{}:{}:{}",
+        ig.rule,
+        ig.source.map(|s| s.to_string()).unwrap_or_default(),
+        ig.value.as_deref().unwrap_or(""),
+        ig.until.map(|d| d.to_string()).unwrap_or_default()
+    )
 }
 
 /// `"value"` with invisible and non-ASCII characters escaped.
@@ -192,4 +224,55 @@ pub(crate) fn role_value_problem(value: &str) -> Option<String> {
 /// True when account type `t` cannot be an Entra role value and no value map covers it.
 pub fn role_value_needs_map(model: &Model, t: &crate::model::AccountType) -> bool {
     role_value_invalid::needs_value_map(model, t).is_some()
+}
+
+/// Why Sigma will reject a value with this verdict, and what it expects instead; `None` when it
+/// will accept it (an exact match, or a legacy alias Sigma may still take).
+pub(crate) fn rejection(model: &Model, verdict: &Verdict) -> Option<(String, Option<String>)> {
+    match verdict {
+        Verdict::Exact { .. } | Verdict::Legacy { .. } => None,
+        Verdict::Near {
+            target,
+            differences,
+        } => {
+            let expected = model.account_types[*target].expected.clone();
+            let d: Vec<&str> = differences.iter().map(|d| d.describe()).collect();
+            Some((
+                format!("it differs from {} by {}", q(&expected), d.join(" and ")),
+                Some(expected),
+            ))
+        }
+        Verdict::Unknown { suggestion, .. } => {
+            let expected = suggestion.map(|i| model.account_types[i].expected.clone());
+            let reason = match &expected {
+                Some(e) => format!("it matches no account type (nearest: {})", q(e)),
+                None => "it matches no account type".to_string(),
+            };
+            Some((reason, expected))
+        }
+    }
+}
+
+/// "3 users" / "1 group" / "2 users and 1 group".
+pub(crate) fn count_principals(items: &[crate::engine::Principal]) -> String {
+    let users = items.iter().filter(|p| p.kind == "user").count();
+    let groups = items.len() - users;
+    let part = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    match (users, groups) {
+        (u, 0) => part(u, "user"),
+        (0, g) => part(g, "group"),
+        (u, g) => format!("{} and {}", part(u, "user"), part(g, "group")),
+    }
+}
+
+/// The Entra value (sent string and verdict) of each app role, by `app_roles` index.
+pub(crate) fn entra_values(
+    azure: &crate::model::AzureSide,
+) -> std::collections::HashMap<usize, &UserTypeValue> {
+    azure
+        .role_index
+        .iter()
+        .zip(&azure.values)
+        .map(|(&ri, v)| (ri, v))
+        .collect()
 }

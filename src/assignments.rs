@@ -1,0 +1,230 @@
+//! The normalized view of who is assigned what: Okta app users, Entra role assignments (groups
+//! expanded to their direct user members where known) and, for the join with Sigma members,
+//! every assigned login (case-insensitive). Built once, in linear time, for the assignment rules.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::engine::Principal;
+use crate::matching::{Expectations, Verdict};
+use crate::model::{AzureSide, OktaSide};
+use crate::snapshot::Kind;
+use crate::snapshot::okta::OktaAppUser;
+
+/// The zero GUID: Entra's Default Access (assigned without a role).
+pub const DEFAULT_ACCESS: &str = "00000000-0000-0000-0000-000000000000";
+
+/// An Entra assignment's role, resolved against the app's roles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RoleRef {
+    /// The zero GUID.
+    DefaultAccess,
+    /// An index into the snapshot's `app_roles`.
+    Role(usize),
+    /// A role id the app no longer has.
+    Orphan,
+}
+
+/// One Entra assignment with the principals it reaches: the user, the group's direct user
+/// members when known, else the group itself.
+#[derive(Debug, Clone)]
+pub struct EntraAssignment {
+    pub role: RoleRef,
+    pub app_role_id: String,
+    pub principals: Vec<Principal>,
+}
+
+/// What one Entra user holds, directly or through groups.
+#[derive(Debug, Clone)]
+pub struct EntraUser {
+    pub principal: Principal,
+    pub login: Option<String>,
+    /// Indexes into `app_roles` (sorted, unique).
+    pub roles: BTreeSet<usize>,
+}
+
+/// One value assigned to a login.
+#[derive(Debug, Clone)]
+pub struct Assigned {
+    pub source: Kind,
+    /// The `userType` string provisioning sends (`None`: no type).
+    pub value: Option<String>,
+    pub verdict: Option<Verdict>,
+}
+
+/// The assignment data of the model.
+#[derive(Debug, Clone, Default)]
+pub struct AssignmentView {
+    pub entra: Vec<EntraAssignment>,
+    /// Entra users by object id.
+    pub entra_users: HashMap<String, EntraUser>,
+    /// Assigned groups whose members are unknown (not expanded) and nested groups, which inherit
+    /// nothing.
+    pub unexpanded_groups: Vec<Principal>,
+    /// Everyone assigned in some IdP, by lower-cased login.
+    pub by_login: HashMap<String, Vec<Assigned>>,
+    /// Whether Okta / Entra snapshots carry assignments.
+    pub okta: bool,
+    pub azure: bool,
+}
+
+pub fn okta_principal(u: &OktaAppUser) -> Principal {
+    Principal {
+        kind: "user".into(),
+        id: u.id.clone(),
+        name: Some(u.user_name.clone()),
+    }
+}
+
+impl AssignmentView {
+    pub fn build(
+        expectations: &Expectations,
+        okta: Option<&OktaSide>,
+        azure: Option<&AzureSide>,
+    ) -> AssignmentView {
+        let mut view = AssignmentView::default();
+        if let Some(users) = okta.and_then(|o| o.snapshot.app_users.as_ref()) {
+            view.okta = true;
+            let mut verdicts: HashMap<&str, Verdict> = HashMap::new();
+            for u in users {
+                let verdict = u.user_type.as_deref().map(|v| {
+                    verdicts
+                        .entry(v)
+                        .or_insert_with(|| expectations.classify(v))
+                        .clone()
+                });
+                view.by_login
+                    .entry(u.user_name.to_lowercase())
+                    .or_default()
+                    .push(Assigned {
+                        source: Kind::Okta,
+                        value: u.user_type.clone(),
+                        verdict,
+                    });
+            }
+        }
+        if let Some(a) = azure
+            && let Some(assignments) = &a.snapshot.assignments
+        {
+            view.azure = true;
+            view.build_entra(a, assignments);
+        }
+        view
+    }
+
+    fn build_entra(
+        &mut self,
+        a: &AzureSide,
+        assignments: &[crate::snapshot::azure::AssignmentRecord],
+    ) {
+        let role_ids: HashMap<&str, usize> = a
+            .snapshot
+            .app_roles
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.as_str(), i))
+            .collect();
+        let members = a.snapshot.group_members.as_ref();
+        for asg in assignments {
+            let role = if asg.app_role_id == DEFAULT_ACCESS {
+                RoleRef::DefaultAccess
+            } else {
+                role_ids
+                    .get(asg.app_role_id.as_str())
+                    .map_or(RoleRef::Orphan, |&i| RoleRef::Role(i))
+            };
+            let mut principals = Vec::new();
+            let mut hold = |id: &str, name: Option<&String>, login: Option<&String>| {
+                let principal = Principal {
+                    kind: "user".into(),
+                    id: id.to_string(),
+                    name: login.or(name).cloned(),
+                };
+                let user = self
+                    .entra_users
+                    .entry(id.to_string())
+                    .or_insert_with(|| EntraUser {
+                        principal: principal.clone(),
+                        login: login.cloned(),
+                        roles: BTreeSet::new(),
+                    });
+                // The same user may come first from a group member record without a login.
+                if user.login.is_none() {
+                    user.login = login.cloned();
+                }
+                if let RoleRef::Role(i) = role {
+                    user.roles.insert(i);
+                }
+                principal
+            };
+            match asg.principal_type.as_str() {
+                "User" => principals.push(hold(
+                    &asg.principal_id,
+                    asg.principal_display_name.as_ref(),
+                    asg.principal_login.as_ref(),
+                )),
+                "Group" => {
+                    let group = Principal {
+                        kind: "group".into(),
+                        id: asg.principal_id.clone(),
+                        name: asg.principal_display_name.clone(),
+                    };
+                    match members.and_then(|m| m.get(&asg.principal_id)) {
+                        Some(list) => {
+                            for m in list {
+                                if m.kind == "user" {
+                                    principals.push(hold(
+                                        &m.id,
+                                        m.display_name.as_ref(),
+                                        m.login.as_ref(),
+                                    ));
+                                } else {
+                                    // A nested group inherits nothing from the assignment.
+                                    self.unexpanded_groups.push(Principal {
+                                        kind: "group".into(),
+                                        id: m.id.clone(),
+                                        name: m.display_name.clone(),
+                                    });
+                                }
+                            }
+                        }
+                        None => {
+                            self.unexpanded_groups.push(group.clone());
+                            principals.push(group);
+                        }
+                    }
+                }
+                // Service principals are not provisioned to Sigma.
+                _ => continue,
+            }
+            self.entra.push(EntraAssignment {
+                role,
+                app_role_id: asg.app_role_id.clone(),
+                principals,
+            });
+        }
+        // Each role's value and verdict, by app_roles index.
+        let mut value_of: HashMap<usize, usize> = HashMap::new();
+        for (k, &ri) in a.role_index.iter().enumerate() {
+            value_of.insert(ri, k);
+        }
+        for user in self.entra_users.values() {
+            let Some(login) = &user.login else { continue };
+            let entry = self.by_login.entry(login.to_lowercase()).or_default();
+            if user.roles.is_empty() {
+                entry.push(Assigned {
+                    source: Kind::Azure,
+                    value: None,
+                    verdict: None,
+                });
+            }
+            for ri in &user.roles {
+                let v = value_of.get(ri).map(|&k| &a.values[k]);
+                entry.push(Assigned {
+                    source: Kind::Azure,
+                    value: v.map(|v| v.sent.clone()),
+                    verdict: v.map(|v| v.verdict.clone()),
+                });
+            }
+        }
+    }
+}
