@@ -66,7 +66,7 @@ pub struct CheckArgs {
     #[arg(short = 'c', long = "config", value_name = "CONFIG")]
     pub config: Option<PathBuf>,
 
-    /// Output format, several allowed: human, json, sarif, junit, github, markdown;
+    /// Output format, several allowed: human, json, sarif, junit, github, markdown, html;
     /// `FMT=FILE` writes to a file.
     #[arg(long = "format", value_name = "FMT[=FILE]")]
     pub formats: Vec<FormatSpec>,

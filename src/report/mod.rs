@@ -2,6 +2,7 @@
 
 pub mod diff;
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -78,6 +79,7 @@ pub enum Format {
     Junit,
     Github,
     Markdown,
+    Html,
 }
 
 impl Format {
@@ -89,6 +91,7 @@ impl Format {
             Format::Junit => Box::new(junit::Junit),
             Format::Github => Box::new(github::Github),
             Format::Markdown => Box::new(markdown::Markdown),
+            Format::Html => Box::new(html::Html),
         }
     }
 }
