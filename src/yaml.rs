@@ -129,9 +129,19 @@ pub fn to_value<T: Serialize>(value: &T) -> Result<Value, YamlError> {
 }
 
 /// Where each node of a YAML document starts, by path (`attribute.enum[2]`, `app_roles[0].value`).
+///
+/// Paths are kept as 64-bit hashes: an index of a 200,000-user snapshot holds millions of nodes,
+/// and their path strings would cost several times the file's size.
 #[derive(Debug, Default, Clone)]
 pub struct Locations {
-    by_path: HashMap<String, Position>,
+    by_path: HashMap<u64, Position>,
+}
+
+fn path_key(path: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    path.hash(&mut h);
+    h.finish()
 }
 
 impl Locations {
@@ -153,15 +163,15 @@ impl Locations {
 
     /// The start of the node at `path`.
     pub fn get(&self, path: &str) -> Option<Position> {
-        self.by_path.get(path).copied()
+        self.by_path.get(&path_key(path)).copied()
     }
 
     /// The start of the key `path` in its mapping (`path` ends with the key), falling back to the
     /// node itself.
     pub fn key(&self, path: &str) -> Option<Position> {
         self.by_path
-            .get(&format!("{path}#key"))
-            .or_else(|| self.by_path.get(path))
+            .get(&path_key(&format!("{path}#key")))
+            .or_else(|| self.by_path.get(&path_key(path)))
             .copied()
     }
 }
@@ -175,7 +185,7 @@ struct Indexer<'a> {
     text: &'a str,
     lines: LineIndex,
     stack: Vec<Frame>,
-    by_path: HashMap<String, Position>,
+    by_path: HashMap<u64, Position>,
 }
 
 impl Indexer<'_> {
@@ -212,26 +222,26 @@ impl MarkedEventReceiver for Indexer<'_> {
         match ev {
             Event::Scalar(text, ..) => match self.next_path() {
                 Some(path) => {
-                    self.by_path.insert(path, pos);
+                    self.by_path.insert(path_key(&path), pos);
                 }
                 None => {
                     if let Some(Frame::Map { path, key }) = self.stack.last_mut() {
                         self.by_path
-                            .insert(format!("{}#key", join(path, &text)), pos);
+                            .insert(path_key(&format!("{}#key", join(path, &text))), pos);
                         *key = Some(text);
                     }
                 }
             },
             Event::Alias(_) => {
                 if let Some(path) = self.next_path() {
-                    self.by_path.insert(path, pos);
+                    self.by_path.insert(path_key(&path), pos);
                 }
             }
             Event::SequenceStart(..) | Event::MappingStart(..) => {
                 // A collection used as a mapping key is not something our files contain; index it
                 // under a placeholder path so the walk stays consistent.
                 let path = self.next_path().unwrap_or_else(|| "#complex-key".into());
-                self.by_path.insert(path.clone(), pos);
+                self.by_path.insert(path_key(&path), pos);
                 self.stack.push(if matches!(ev, Event::SequenceStart(..)) {
                     Frame::Seq { path, next: 0 }
                 } else {

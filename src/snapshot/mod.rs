@@ -110,9 +110,34 @@ pub struct LoadedSnapshot {
     pub snapshot: Snapshot,
 }
 
+/// The two keys every snapshot starts with.
+#[derive(Deserialize)]
+struct Header {
+    kind: Option<yaml::Value>,
+    schema_version: Option<yaml::Value>,
+}
+
 /// Parses snapshot `text` read from `path`.
 pub fn parse(path: &Path, text: &str) -> Result<LoadedSnapshot> {
-    let value = yaml::parse_value(text).map_err(|e| Error::yaml(path, text, e, None))?;
+    // Only the header is read generically; the rest of the document is skipped here and parsed
+    // once, typed, below.
+    let value = yaml::from_str::<Header>(text)
+        .map(|h| {
+            let mut m = yaml::Mapping::new();
+            if let Some(k) = h.kind {
+                m.insert("kind".into(), k);
+            }
+            if let Some(v) = h.schema_version {
+                m.insert("schema_version".into(), v);
+            }
+            yaml::Value::Mapping(m)
+        })
+        .or_else(|e| match yaml::parse_value(text) {
+            // Valid YAML that is not a mapping: reported as such below.
+            Ok(v) if !matches!(v, yaml::Value::Mapping(_)) => Ok(v),
+            _ => Err(e),
+        })
+        .map_err(|e| Error::yaml(path, text, e, None))?;
     let locations = Locations::index(text);
     let at = |key: &str| locations.get(key).or_else(|| locations.get(""));
     let yaml::Value::Mapping(map) = &value else {
