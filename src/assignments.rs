@@ -202,11 +202,7 @@ impl AssignmentView {
                 principals,
             });
         }
-        // Each role's value and verdict, by app_roles index.
-        let mut value_of: HashMap<usize, usize> = HashMap::new();
-        for (k, &ri) in a.role_index.iter().enumerate() {
-            value_of.insert(ri, k);
-        }
+        let values = a.values_by_role();
         for user in self.entra_users.values() {
             let Some(login) = &user.login else { continue };
             let entry = self.by_login.entry(login.to_lowercase()).or_default();
@@ -218,7 +214,7 @@ impl AssignmentView {
                 });
             }
             for ri in &user.roles {
-                let v = value_of.get(ri).map(|&k| &a.values[k]);
+                let v = values.get(ri);
                 entry.push(Assigned {
                     source: Kind::Azure,
                     value: v.map(|v| v.sent.clone()),

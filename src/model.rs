@@ -1,6 +1,7 @@
 //! The normalized view the rules read: Sigma account types with the SCIM value each expects, the
 //! values each IdP can send (classified once), and where every one of them sits in its snapshot.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -110,6 +111,13 @@ pub struct AzureSide {
     pub values: Vec<UserTypeValue>,
     /// For each entry of `values`, its index in `snapshot.app_roles`.
     pub role_index: Vec<usize>,
+}
+
+impl AzureSide {
+    /// The value of each app role that has one, by its index in `snapshot.app_roles`.
+    pub fn values_by_role(&self) -> HashMap<usize, &UserTypeValue> {
+        self.role_index.iter().copied().zip(&self.values).collect()
+    }
 }
 
 /// Everything the rules read.

@@ -7,7 +7,7 @@ use crate::engine::{Draft, Findings, Principal, Principals, Rule, RuleId};
 use crate::model::Model;
 use crate::snapshot::Kind;
 
-use super::{entra_values, q};
+use super::q;
 
 pub struct AssignmentAmbiguous;
 
@@ -18,7 +18,7 @@ impl Rule for AssignmentAmbiguous {
 
     fn check(&self, model: &Model, out: &mut Findings<'_>) {
         let Some(azure) = &model.azure else { return };
-        let values = entra_values(azure);
+        let values = azure.values_by_role();
         // The set of roles held → who holds exactly that set.
         let mut groups: BTreeMap<Vec<usize>, Vec<Principal>> = BTreeMap::new();
         for user in model.assignments.entra_users.values() {

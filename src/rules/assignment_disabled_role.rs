@@ -7,7 +7,7 @@ use crate::engine::{Draft, Findings, Principal, Principals, Rule, RuleId};
 use crate::model::Model;
 use crate::snapshot::Kind;
 
-use super::{count_principals, entra_values, q};
+use super::{count_principals, q};
 
 pub struct AssignmentDisabledRole;
 
@@ -18,7 +18,7 @@ impl Rule for AssignmentDisabledRole {
 
     fn check(&self, model: &Model, out: &mut Findings<'_>) {
         let Some(azure) = &model.azure else { return };
-        let values = entra_values(azure);
+        let values = azure.values_by_role();
         let mut groups: BTreeMap<usize, Vec<Principal>> = BTreeMap::new();
         for a in &model.assignments.entra {
             if let RoleRef::Role(i) = a.role

@@ -8,7 +8,7 @@ use crate::matching::Verdict;
 use crate::model::{Location, Model};
 use crate::snapshot::Kind;
 
-use super::{count_principals, entra_values, q, rejection};
+use super::{count_principals, q, rejection};
 
 pub struct AssignmentInvalidType;
 
@@ -102,7 +102,7 @@ impl Rule for AssignmentInvalidType {
             }
         }
         if let Some(azure) = &model.azure {
-            let values = entra_values(azure);
+            let values = azure.values_by_role();
             for a in &model.assignments.entra {
                 let RoleRef::Role(ri) = a.role else { continue };
                 let Some(v) = values.get(&ri) else { continue };

@@ -264,15 +264,3 @@ pub(crate) fn count_principals(items: &[crate::engine::Principal]) -> String {
         (u, g) => format!("{} and {}", part(u, "user"), part(g, "group")),
     }
 }
-
-/// The Entra value (sent string and verdict) of each app role, by `app_roles` index.
-pub(crate) fn entra_values(
-    azure: &crate::model::AzureSide,
-) -> std::collections::HashMap<usize, &UserTypeValue> {
-    azure
-        .role_index
-        .iter()
-        .zip(&azure.values)
-        .map(|(&ri, v)| (ri, v))
-        .collect()
-}
