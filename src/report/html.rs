@@ -2,15 +2,17 @@
 //! script, nothing fetched), rendered by the `askama` template `templates/report.html`, which
 //! HTML-escapes every value. This module only prepares what the template shows.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{self, Write};
 
 use askama::Template;
 
+use crate::assignments::RoleRef;
 use crate::engine::{Finding, RuleId, Severity};
 use crate::matching::{LEGACY_ALIASES, Verdict, escape_visible};
 use crate::matrix::{self, Cell, Status};
 use crate::model::Model;
+use crate::rules::rejection;
 use crate::snapshot::Kind;
 
 use super::{Report, Reporter, Style};
@@ -27,9 +29,6 @@ impl Reporter for Html {
 
 /// More affected principals than this are folded into a `<details>`.
 const PRINCIPALS_OPEN: usize = 5;
-
-/// Entra's Default Access role id: assigned, but with no app role.
-const DEFAULT_ACCESS: &str = "00000000-0000-0000-0000-000000000000";
 
 // ---------------------------------------------------------------------------------------------
 // What the template reads.
@@ -825,14 +824,26 @@ fn assumptions(report: &Report<'_>) -> Vec<Assumption> {
 enum Outcome {
     /// Provisioned as account type `i`.
     Type(usize),
-    /// A value Sigma rejects.
-    Rejected(String),
+    /// A value Sigma rejects, and why.
+    Rejected(String, String),
     /// A legacy alias Sigma may still accept.
     Legacy(String),
     /// Assigned with no account type.
     NoType,
     /// Entra: the role no longer exists.
     Orphan(String),
+}
+
+/// What provisioning does with `sent`, judged as `verdict`.
+fn outcome_of(model: &Model, sent: &str, verdict: &Verdict) -> Outcome {
+    match verdict {
+        Verdict::Exact { target } => Outcome::Type(*target),
+        Verdict::Legacy { .. } => Outcome::Legacy(sent.to_string()),
+        v => Outcome::Rejected(
+            sent.to_string(),
+            rejection(model, v).map_or_else(String::new, |(r, _)| r),
+        ),
+    }
 }
 
 /// One assigned user (or group, when its members are not known) and its outcome.
@@ -862,10 +873,15 @@ impl Assignments {
     fn collect(model: &Model, findings: &[Finding]) -> Option<Assignments> {
         let mut assigned = Vec::new();
         let mut covers = Vec::new();
-        let classify = |sent: &str| match model.expectations.classify(sent) {
-            Verdict::Exact { target } => Outcome::Type(target),
-            Verdict::Legacy { .. } => Outcome::Legacy(sent.to_string()),
-            _ => Outcome::Rejected(sent.to_string()),
+        // Each distinct Okta value is classified once, however many users hold it.
+        let mut outcomes: HashMap<String, Outcome> = HashMap::new();
+        let mut classify = |sent: &str| -> Outcome {
+            if let Some(o) = outcomes.get(sent) {
+                return o.clone();
+            }
+            let o = outcome_of(model, sent, &model.expectations.classify(sent));
+            outcomes.insert(sent.to_string(), o.clone());
+            o
         };
 
         if let Some(o) = &model.okta {
@@ -876,7 +892,10 @@ impl Assignments {
                         source: Kind::Okta,
                         id: u.id.clone(),
                         who: u.user_name.clone(),
-                        outcome: u.user_type.as_deref().map_or(Outcome::NoType, classify),
+                        outcome: u
+                            .user_type
+                            .as_deref()
+                            .map_or(Outcome::NoType, &mut classify),
                         sent: u.user_type.clone(),
                         sync_error: u.sync_state.eq_ignore_ascii_case("ERROR"),
                         is_group: false,
@@ -890,7 +909,10 @@ impl Assignments {
                         source: Kind::Okta,
                         id: g.id.clone(),
                         who: g.name.clone().unwrap_or_else(|| g.id.clone()),
-                        outcome: g.user_type.as_deref().map_or(Outcome::NoType, classify),
+                        outcome: g
+                            .user_type
+                            .as_deref()
+                            .map_or(Outcome::NoType, &mut classify),
                         sent: g.user_type.clone(),
                         sync_error: false,
                         is_group: true,
@@ -899,69 +921,30 @@ impl Assignments {
             }
         }
 
-        if let Some(a) = &model.azure
-            && let Some(list) = &a.snapshot.assignments
-        {
+        // Entra assignments as the model resolved them: groups expanded to their direct user
+        // members where known, Default Access and deleted roles told apart.
+        if let Some(a) = model.azure.as_ref().filter(|_| model.assignments.azure) {
             covers.push("Entra assignments");
-            let members = a.snapshot.group_members.as_ref();
-            for x in list {
-                let role = a.snapshot.app_roles.iter().find(|r| r.id == x.app_role_id);
-                let sent = role
-                    .and_then(|r| r.value.as_deref())
-                    .map(|v| model.config.azure.sent_value(v).to_string());
-                let outcome = match (role, &sent) {
-                    (None, _) if x.app_role_id == DEFAULT_ACCESS => Outcome::NoType,
-                    (None, _) => Outcome::Orphan(x.app_role_id.clone()),
-                    (Some(_), None) => Outcome::NoType,
-                    (Some(_), Some(v)) => classify(v),
-                };
-                let name = x
-                    .principal_login
-                    .clone()
-                    .or_else(|| x.principal_display_name.clone())
-                    .unwrap_or_else(|| x.principal_id.clone());
-                match x.principal_type.as_str() {
-                    "User" => assigned.push(Assigned {
-                        source: Kind::Azure,
-                        id: x.principal_id.clone(),
-                        who: name,
-                        outcome,
-                        sent,
-                        sync_error: false,
-                        is_group: false,
-                    }),
-                    "Group" => match members.and_then(|m| m.get(&x.principal_id)) {
-                        Some(users) => {
-                            for u in users.iter().filter(|u| u.kind == "user") {
-                                assigned.push(Assigned {
-                                    source: Kind::Azure,
-                                    id: u.id.clone(),
-                                    who: u
-                                        .login
-                                        .clone()
-                                        .or_else(|| u.display_name.clone())
-                                        .unwrap_or_else(|| u.id.clone()),
-                                    outcome: outcome.clone(),
-                                    sent: sent.clone(),
-                                    sync_error: false,
-                                    is_group: false,
-                                });
-                            }
-                        }
-                        None => assigned.push(Assigned {
-                            source: Kind::Azure,
-                            id: x.principal_id.clone(),
-                            who: x
-                                .principal_display_name
-                                .clone()
-                                .unwrap_or_else(|| x.principal_id.clone()),
-                            outcome,
-                            sent,
-                            sync_error: false,
-                            is_group: true,
-                        }),
+            let values = a.values_by_role();
+            for x in &model.assignments.entra {
+                let (outcome, sent) = match x.role {
+                    RoleRef::DefaultAccess => (Outcome::NoType, None),
+                    RoleRef::Orphan => (Outcome::Orphan(x.app_role_id.clone()), None),
+                    RoleRef::Role(i) => match values.get(&i) {
+                        None => (Outcome::NoType, None),
+                        Some(v) => (outcome_of(model, &v.sent, &v.verdict), Some(v.sent.clone())),
                     },
-                    _ => {}
+                };
+                for p in &x.principals {
+                    assigned.push(Assigned {
+                        source: Kind::Azure,
+                        id: p.id.clone(),
+                        who: principal_name(p),
+                        outcome: outcome.clone(),
+                        sent: sent.clone(),
+                        sync_error: false,
+                        is_group: p.kind != "user",
+                    });
                 }
             }
         }
@@ -986,7 +969,7 @@ impl Assignments {
             return None;
         }
 
-        let failing = failing(model, &assigned, findings);
+        let failing = failing(&assigned, findings);
         Some(Assignments {
             assigned,
             members,
@@ -1010,33 +993,12 @@ impl Assignments {
 
 /// Users whose provisioning will fail: from the assignment sections, then any user an error
 /// finding names that is not listed yet.
-fn failing(model: &Model, assigned: &[Assigned], findings: &[Finding]) -> Vec<FailingUser> {
+fn failing(assigned: &[Assigned], findings: &[Finding]) -> Vec<FailingUser> {
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
-    let type_name = |i: usize| {
-        model
-            .account_types
-            .get(i)
-            .map_or_else(String::new, |t| t.name.clone())
-    };
     for a in assigned {
         let reason = match &a.outcome {
-            Outcome::Rejected(v) => match model.expectations.classify(v) {
-                Verdict::Near {
-                    target,
-                    differences,
-                } => format!(
-                    "Sigma rejects the value: it differs from \"{}\" ({}) by {}",
-                    escape_visible(model.expectations.expected(target)),
-                    type_name(target),
-                    differences
-                        .iter()
-                        .map(|d| d.describe())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                _ => "Sigma rejects the value: it is no account type of this org".to_string(),
-            },
+            Outcome::Rejected(_, why) => format!("Sigma rejects the value: {why}"),
             Outcome::Orphan(id) => format!("assigned to app role {id}, which no longer exists"),
             _ if a.sync_error => {
                 "Okta reports this user's last push failed (syncState ERROR)".to_string()
@@ -1122,7 +1084,7 @@ fn chart(model: &Model, assigned: &[Assigned], members: Option<&[Option<usize>]>
         for a in mine {
             let row = match a.outcome {
                 Outcome::Type(i) => i,
-                Outcome::Rejected(_) | Outcome::Orphan(_) => rejected,
+                Outcome::Rejected(..) | Outcome::Orphan(_) => rejected,
                 Outcome::Legacy(_) => legacy,
                 Outcome::NoType => no_type,
             };
