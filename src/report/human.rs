@@ -293,13 +293,7 @@ fn write_summary(report: &Report<'_>, style: Style, out: &mut dyn Write) -> io::
             b.fixed.len()
         ));
     }
-    let checked: Vec<&str> = report
-        .model
-        .sources
-        .iter()
-        .map(|s| s.kind.display_name())
-        .collect();
-    line.push_str(&format!(" ({} checked)", checked.join(", ")));
+    line.push_str(&format!(" ({} checked)", report.checked_sources()));
     let verdict = match (report.fails(), report.fail_on) {
         (true, Some(t)) => format!("FAIL: findings at or above `{t}`"),
         (false, Some(t)) => format!("ok: nothing at or above `{t}`"),

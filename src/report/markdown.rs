@@ -18,14 +18,8 @@ impl Reporter for Markdown {
             (false, Some(t)) => format!(":white_check_mark: **ok**: nothing at or above `{t}`"),
             (_, None) => ":white_check_mark: **ok**: `--fail-on never`".to_string(),
         };
-        let checked: Vec<&str> = report
-            .model
-            .sources
-            .iter()
-            .map(|s| s.kind.display_name())
-            .collect();
         writeln!(out, "## sigma-idp-lint\n")?;
-        writeln!(out, "{verdict} ({} checked)\n", checked.join(", "))?;
+        writeln!(out, "{verdict} ({} checked)\n", report.checked_sources())?;
         writeln!(out, "| errors | warnings | notes | suppressed |")?;
         writeln!(out, "|---:|---:|---:|---:|")?;
         writeln!(

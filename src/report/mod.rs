@@ -34,6 +34,17 @@ pub struct Report<'a> {
 }
 
 impl Report<'_> {
+    /// The checked sources by the names admins use, e.g. `Entra, Okta, Sigma`.
+    pub fn checked_sources(&self) -> String {
+        let names: Vec<&str> = self
+            .model
+            .sources
+            .iter()
+            .map(|s| s.kind.display_name())
+            .collect();
+        names.join(", ")
+    }
+
     /// Whether the findings reach the `--fail-on` threshold.
     pub fn fails(&self) -> bool {
         self.fail_on
