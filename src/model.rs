@@ -40,6 +40,19 @@ pub struct SourceInfo {
 }
 
 impl SourceInfo {
+    /// A complete source that was not read from a file (a live fetch).
+    fn in_memory(kind: Kind, origin: &str, taken_at: &str) -> SourceInfo {
+        SourceInfo {
+            kind,
+            origin: origin.to_string(),
+            taken_at: taken_at.to_string(),
+            complete: true,
+            file: None,
+            text: None,
+            locations: None,
+        }
+    }
+
     /// Where the node at `path` (e.g. `attribute.enum[2]`) sits in the snapshot file.
     pub fn locate(&self, path: &str) -> Option<Location> {
         let (file, locations) = (self.file.as_ref()?, self.locations.as_ref()?);
@@ -143,13 +156,10 @@ impl Model {
         let (mut sigma, mut okta, mut azure) = (None, None, None);
         for l in loaded {
             let info = |origin: &str, taken_at: &str| SourceInfo {
-                kind: l.snapshot.kind(),
-                origin: origin.to_string(),
-                taken_at: taken_at.to_string(),
-                complete: true,
                 file: Some(l.path.clone()),
                 text: Some(l.text.clone()),
                 locations: Some(l.locations.clone()),
+                ..SourceInfo::in_memory(l.snapshot.kind(), origin, taken_at)
             };
             let (info, slot_taken) = match &l.snapshot {
                 Snapshot::Sigma(s) => (info(&s.origin, &s.taken_at), sigma.is_some()),
@@ -208,25 +218,13 @@ impl Model {
         azure: Option<AzureSnapshot>,
         config: Config,
     ) -> Model {
-        let mut sources = vec![SourceInfo {
-            kind: Kind::Sigma,
-            origin: sigma.origin.clone(),
-            taken_at: sigma.taken_at.clone(),
-            complete: true,
-            file: None,
-            text: None,
-            locations: None,
-        }];
+        let mut sources = vec![SourceInfo::in_memory(
+            Kind::Sigma,
+            &sigma.origin,
+            &sigma.taken_at,
+        )];
         let mut push = |kind, origin: &str, taken_at: &str| {
-            sources.push(SourceInfo {
-                kind,
-                origin: origin.to_string(),
-                taken_at: taken_at.to_string(),
-                complete: true,
-                file: None,
-                text: None,
-                locations: None,
-            });
+            sources.push(SourceInfo::in_memory(kind, origin, taken_at));
             sources.len() - 1
         };
         let okta = okta.map(|o| {
