@@ -272,6 +272,7 @@ fn validate_ignore(
             line: p.line,
             column: p.column,
             offset: p.offset,
+            pending: None,
         })
     };
     let err = |key: &str, message: String, label: &str, help: Option<String>| {

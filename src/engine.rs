@@ -390,6 +390,12 @@ pub fn run_at(model: &Model, today: Date) -> Outcome {
         rule.check_policy(model, &usage, &mut sink);
         findings.append(&mut sink.out);
     }
+    model.resolve_locations(
+        findings
+            .iter_mut()
+            .map(|f| &mut f.location)
+            .chain(suppressed.iter_mut().map(|s| &mut s.finding.location)),
+    );
     sort(&mut findings);
     suppressed.sort_by(|a, b| compare(&a.finding, &b.finding));
     Outcome {

@@ -17,6 +17,10 @@ use crate::snapshot::{
 use crate::yaml::Locations;
 
 /// A place in a snapshot file.
+///
+/// Rules name places by path (`attribute.enum[2]`); the engine resolves every path its findings
+/// name in one pass over each file ([`Model::resolve_locations`]), so no file's millions of nodes
+/// are indexed just in case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Location {
     pub file: String,
@@ -24,6 +28,9 @@ pub struct Location {
     pub column: usize,
     #[serde(skip)]
     pub offset: usize,
+    /// The path still to resolve (line, column and offset are 0 until then).
+    #[serde(skip)]
+    pub pending: Option<String>,
 }
 
 /// One source the model was built from.
@@ -36,7 +43,6 @@ pub struct SourceInfo {
     pub complete: bool,
     pub file: Option<PathBuf>,
     pub text: Option<Arc<str>>,
-    locations: Option<Arc<Locations>>,
 }
 
 impl SourceInfo {
@@ -49,19 +55,19 @@ impl SourceInfo {
             complete: true,
             file: None,
             text: None,
-            locations: None,
         }
     }
 
-    /// Where the node at `path` (e.g. `attribute.enum[2]`) sits in the snapshot file.
+    /// The node at `path` (e.g. `attribute.enum[2]`) in the snapshot file, to be resolved by
+    /// [`Model::resolve_locations`]; `None` for a source read from no file.
     pub fn locate(&self, path: &str) -> Option<Location> {
-        let (file, locations) = (self.file.as_ref()?, self.locations.as_ref()?);
-        let p = locations.get(path)?;
+        self.text.as_ref()?;
         Some(Location {
-            file: file.display().to_string(),
-            line: p.line,
-            column: p.column,
-            offset: p.offset,
+            file: self.file.as_ref()?.display().to_string(),
+            line: 0,
+            column: 0,
+            offset: 0,
+            pending: Some(path.to_string()),
         })
     }
 }
@@ -158,7 +164,6 @@ impl Model {
             let info = |origin: &str, taken_at: &str| SourceInfo {
                 file: Some(l.path.clone()),
                 text: Some(l.text.clone()),
-                locations: Some(l.locations.clone()),
                 ..SourceInfo::in_memory(l.snapshot.kind(), origin, taken_at)
             };
             let (info, slot_taken) = match &l.snapshot {
@@ -338,6 +343,58 @@ impl Model {
             .iter()
             .flat_map(|o| o.values.iter())
             .chain(self.azure.iter().flat_map(|a| a.values.iter()))
+    }
+
+    /// Resolves the pending paths of `locations` in one pass over each snapshot file; a path
+    /// the file does not hold leaves no location.
+    pub fn resolve_locations<'a>(
+        &self,
+        locations: impl IntoIterator<Item = &'a mut Option<Location>>,
+    ) {
+        let mut by_file: HashMap<String, Vec<&'a mut Option<Location>>> = HashMap::new();
+        for loc in locations {
+            if let Some(file) = loc
+                .as_ref()
+                .filter(|l| l.pending.is_some())
+                .map(|l| l.file.clone())
+            {
+                by_file.entry(file).or_default().push(loc);
+            }
+        }
+        for (file, mut locs) in by_file {
+            let text = self
+                .sources
+                .iter()
+                .find(|s| {
+                    s.file
+                        .as_ref()
+                        .is_some_and(|f| f.display().to_string() == file)
+                })
+                .and_then(|s| s.text.clone());
+            let index = text.as_deref().map(|text| {
+                Locations::index_only(
+                    text,
+                    locs.iter()
+                        .filter_map(|l| l.as_ref().and_then(|l| l.pending.as_deref())),
+                )
+            });
+            for loc in &mut locs {
+                let at = loc
+                    .as_ref()
+                    .and_then(|l| l.pending.as_deref())
+                    .zip(index.as_ref())
+                    .and_then(|(path, index)| index.get(path));
+                match (at, loc.as_mut()) {
+                    (Some(p), Some(l)) => {
+                        l.line = p.line;
+                        l.column = p.column;
+                        l.offset = p.offset;
+                        l.pending = None;
+                    }
+                    _ => **loc = None,
+                }
+            }
+        }
     }
 
     /// The source info of a snapshot kind present in the model.

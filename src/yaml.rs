@@ -5,7 +5,7 @@
 //! event parser, which reports where each node starts, so findings can point at the exact line and
 //! column of a value in a snapshot or config file.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -148,9 +148,21 @@ impl Locations {
     /// Indexes `text`. A document the event parser rejects yields an empty index (the typed
     /// parse reports the error itself).
     pub fn index(text: &str) -> Locations {
+        Locations::walk(text, None)
+    }
+
+    /// Indexes only the nodes at `wanted` paths: what a few findings need from a large file,
+    /// without holding a position for each of its millions of nodes.
+    pub fn index_only<'p>(text: &str, wanted: impl IntoIterator<Item = &'p str>) -> Locations {
+        let wanted = wanted.into_iter().map(path_key).collect();
+        Locations::walk(text, Some(wanted))
+    }
+
+    fn walk(text: &str, wanted: Option<HashSet<u64>>) -> Locations {
         let mut recv = Indexer {
             text,
             lines: LineIndex::new(text),
+            wanted,
             stack: Vec::new(),
             by_path: HashMap::new(),
         };
@@ -184,6 +196,8 @@ enum Frame {
 struct Indexer<'a> {
     text: &'a str,
     lines: LineIndex,
+    /// When set, only these paths are kept.
+    wanted: Option<HashSet<u64>>,
     stack: Vec<Frame>,
     by_path: HashMap<u64, Position>,
 }
@@ -199,6 +213,13 @@ impl Indexer<'_> {
                 Some(p)
             }
             Some(Frame::Map { path, key }) => key.take().map(|k| join(path, &k)),
+        }
+    }
+
+    fn keep(&mut self, path: &str, pos: Position) {
+        let k = path_key(path);
+        if self.wanted.as_ref().is_none_or(|w| w.contains(&k)) {
+            self.by_path.insert(k, pos);
         }
     }
 
@@ -222,26 +243,26 @@ impl MarkedEventReceiver for Indexer<'_> {
         match ev {
             Event::Scalar(text, ..) => match self.next_path() {
                 Some(path) => {
-                    self.by_path.insert(path_key(&path), pos);
+                    self.keep(&path, pos);
                 }
                 None => {
                     if let Some(Frame::Map { path, key }) = self.stack.last_mut() {
-                        self.by_path
-                            .insert(path_key(&format!("{}#key", join(path, &text))), pos);
+                        let key_path = format!("{}#key", join(path, &text));
                         *key = Some(text);
+                        self.keep(&key_path, pos);
                     }
                 }
             },
             Event::Alias(_) => {
                 if let Some(path) = self.next_path() {
-                    self.by_path.insert(path_key(&path), pos);
+                    self.keep(&path, pos);
                 }
             }
             Event::SequenceStart(..) | Event::MappingStart(..) => {
                 // A collection used as a mapping key is not something our files contain; index it
                 // under a placeholder path so the walk stays consistent.
                 let path = self.next_path().unwrap_or_else(|| "#complex-key".into());
-                self.by_path.insert(path_key(&path), pos);
+                self.keep(&path, pos);
                 self.stack.push(if matches!(ev, Event::SequenceStart(..)) {
                     Frame::Seq { path, next: 0 }
                 } else {
@@ -269,6 +290,10 @@ mod tests {
         assert_eq!(&text[p.offset..p.offset + 1], "\"");
         let k = loc.key("attribute").expect("key");
         assert_eq!((k.line, k.column), (2, 1));
+
+        let only = Locations::index_only(text, ["attribute.enum[1]"]);
+        assert_eq!(only.get("attribute.enum[1]"), Some(p));
+        assert_eq!(only.get("attribute.enum[0]"), None, "not wanted, not kept");
     }
 
     #[test]

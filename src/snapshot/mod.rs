@@ -101,12 +101,11 @@ impl Snapshot {
     }
 }
 
-/// A snapshot read from a file, with its text and the position of every node.
+/// A snapshot read from a file, with its text (for code frames).
 #[derive(Debug, Clone)]
 pub struct LoadedSnapshot {
     pub path: PathBuf,
     pub text: Arc<str>,
-    pub locations: Arc<Locations>,
     pub snapshot: Snapshot,
 }
 
@@ -138,8 +137,11 @@ pub fn parse(path: &Path, text: &str) -> Result<LoadedSnapshot> {
             _ => Err(e),
         })
         .map_err(|e| Error::yaml(path, text, e, None))?;
-    let locations = Locations::index(text);
-    let at = |key: &str| locations.get(key).or_else(|| locations.get(""));
+    // Positions are needed only to report a bad header: found then, for just those nodes.
+    let at = |key: &str| {
+        let locations = Locations::index_only(text, [key, ""]);
+        locations.get(key).or_else(|| locations.get(""))
+    };
     let yaml::Value::Mapping(map) = &value else {
         return Err(Error::at(
             path,
@@ -243,7 +245,6 @@ pub fn parse(path: &Path, text: &str) -> Result<LoadedSnapshot> {
     Ok(LoadedSnapshot {
         path: path.to_path_buf(),
         text: Arc::from(text),
-        locations: Arc::new(locations),
         snapshot,
     })
 }
