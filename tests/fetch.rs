@@ -176,8 +176,8 @@ fn snapshot_with_assignments_pages_every_style_with_the_fewest_requests() {
             .all(|l| l.authorization.as_deref() == Some(&format!("SSWS {OKTA_API_TOKEN}")))
     );
 
-    // What was written (counted in the text: parsing YAML this large is slow in debug builds;
-    // the content itself is checked on small data below).
+    // What was written, counted in the text (the content itself is checked on small data
+    // below).
     let snaps = dir.path().join("snaps");
     let text = |f: &str| std::fs::read_to_string(snaps.join(f)).unwrap();
     let count = |text: &str, key: &str| {
@@ -888,4 +888,76 @@ fn secrets_never_appear_in_output_or_files() {
             assert!(!text.contains(s), "{} contains {s}", path.display());
         }
     }
+}
+
+/// The scale benchmark of the live path (README, "Scale benchmark"): `check --live
+/// --with-assignments` of BENCH_N Okta app users, BENCH_N Entra assignments and BENCH_N / 2 Sigma
+/// members (default 200,000) against the emulators, timed with `/usr/bin/time -v`. It also
+/// checks that the fetch makes exactly the minimum number of page requests at that size. Run:
+///
+/// ```sh
+/// cargo test --release --test fetch -- --ignored --nocapture live_scale_benchmark
+/// ```
+#[test]
+#[ignore = "benchmark: minutes of work; run by hand in --release"]
+fn live_scale_benchmark() {
+    let n: usize = std::env::var("BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200_000);
+    let emu = Emulator::start(Data {
+        sigma_members: n / 2,
+        okta_users: n,
+        okta_groups: 200,
+        graph_user_assignments: n,
+        graph_group_assignments: 2,
+        ..Data::default()
+    });
+    let dir = workdir("");
+    let bin = assert_cmd::cargo::cargo_bin("sigma-idp-lint");
+    let mut cmd = std::process::Command::new("/usr/bin/time");
+    cmd.arg("-v")
+        .arg(&bin)
+        .args(["check", "--live", "--with-assignments", "--format", "json"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1");
+    for v in ALL_VARS {
+        cmd.env_remove(v);
+    }
+    cmd.envs(env_for(&emu));
+    let started = Instant::now();
+    let out = cmd
+        .output()
+        .expect("/usr/bin/time runs (Debian package `time`)");
+    let wall = started.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "check --live failed: {stderr}"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    assert!(
+        report["sources"]
+            .as_array()
+            .is_some_and(|s| s.len() == 3 && s.iter().all(|s| s["complete"] == true))
+    );
+    let peak = stderr
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("Maximum resident set size (kbytes): ")
+        })
+        .unwrap_or("?");
+    println!(
+        "live_scale_benchmark: N={n}: wall {:.1} s, peak {peak} kB",
+        wall.as_secs_f64()
+    );
+
+    // The fewest page requests the page sizes allow.
+    let users = format!("/api/v1/apps/{OKTA_APP_ID}/users");
+    assert_eq!(emu.count("GET", &users), n.div_ceil(500));
+    let assigned = format!("/v1.0/servicePrincipals/{SP_ID}/appRoleAssignedTo");
+    assert_eq!(emu.count("GET", &assigned), (n + 2).div_ceil(999));
+    assert_eq!(emu.count("GET", "/v2.1/members"), (n / 2).div_ceil(1000));
+    assert_eq!(emu.count("GET", "/v1.0/users"), n.div_ceil(15));
 }
