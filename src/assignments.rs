@@ -29,8 +29,21 @@ pub enum RoleRef {
 #[derive(Debug, Clone)]
 pub struct EntraAssignment {
     pub role: RoleRef,
-    pub app_role_id: String,
+    /// Its index in the snapshot's `assignments` (for the `appRoleId` of an orphan).
+    pub record: usize,
     pub principals: Vec<Principal>,
+}
+
+impl EntraAssignment {
+    /// The assignment's `appRoleId`, as the snapshot holds it.
+    pub fn app_role_id<'a>(&self, azure: &'a AzureSide) -> &'a str {
+        azure
+            .snapshot
+            .assignments
+            .as_ref()
+            .and_then(|list| list.get(self.record))
+            .map_or("", |r| r.app_role_id.as_str())
+    }
 }
 
 /// What one Entra user holds, directly or through groups.
@@ -42,13 +55,13 @@ pub struct EntraUser {
     pub roles: BTreeSet<usize>,
 }
 
-/// One value assigned to a login.
-#[derive(Debug, Clone)]
+/// What one IdP assigns a login.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Assigned {
     pub source: Kind,
-    /// The `userType` string provisioning sends (`None`: no type).
-    pub value: Option<String>,
-    pub verdict: Option<Verdict>,
+    /// The account type Sigma will give: `None` when the value is missing, rejected, or a legacy
+    /// alias (other rules report those).
+    pub target: Option<usize>,
 }
 
 /// The assignment data of the model.
@@ -69,7 +82,7 @@ pub struct AssignmentView {
 
 pub fn okta_principal(u: &OktaAppUser) -> Principal {
     Principal {
-        kind: "user".into(),
+        kind: "user",
         id: u.id.clone(),
         name: Some(u.user_name.clone()),
     }
@@ -84,21 +97,23 @@ impl AssignmentView {
         let mut view = AssignmentView::default();
         if let Some(users) = okta.and_then(|o| o.snapshot.app_users.as_ref()) {
             view.okta = true;
-            let mut verdicts: HashMap<&str, Verdict> = HashMap::new();
+            // Each distinct value is classified once, however many users hold it.
+            let mut targets: HashMap<&str, Option<usize>> = HashMap::new();
             for u in users {
-                let verdict = u.user_type.as_deref().map(|v| {
-                    verdicts
+                let target = u.user_type.as_deref().and_then(|v| {
+                    *targets
                         .entry(v)
-                        .or_insert_with(|| expectations.classify(v))
-                        .clone()
+                        .or_insert_with(|| match expectations.classify(v) {
+                            Verdict::Exact { target } => Some(target),
+                            _ => None,
+                        })
                 });
                 view.by_login
                     .entry(u.user_name.to_lowercase())
                     .or_default()
                     .push(Assigned {
                         source: Kind::Okta,
-                        value: u.user_type.clone(),
-                        verdict,
+                        target,
                     });
             }
         }
@@ -124,7 +139,7 @@ impl AssignmentView {
             .map(|(i, r)| (r.id.as_str(), i))
             .collect();
         let members = a.snapshot.group_members.as_ref();
-        for asg in assignments {
+        for (record, asg) in assignments.iter().enumerate() {
             let role = if asg.app_role_id == DEFAULT_ACCESS {
                 RoleRef::DefaultAccess
             } else {
@@ -135,7 +150,7 @@ impl AssignmentView {
             let mut principals = Vec::new();
             let mut hold = |id: &str, name: Option<&String>, login: Option<&String>| {
                 let principal = Principal {
-                    kind: "user".into(),
+                    kind: "user",
                     id: id.to_string(),
                     name: login.or(name).cloned(),
                 };
@@ -164,7 +179,7 @@ impl AssignmentView {
                 )),
                 "Group" => {
                     let group = Principal {
-                        kind: "group".into(),
+                        kind: "group",
                         id: asg.principal_id.clone(),
                         name: asg.principal_display_name.clone(),
                     };
@@ -180,7 +195,7 @@ impl AssignmentView {
                                 } else {
                                     // A nested group inherits nothing from the assignment.
                                     self.unexpanded_groups.push(Principal {
-                                        kind: "group".into(),
+                                        kind: "group",
                                         id: m.id.clone(),
                                         name: m.display_name.clone(),
                                     });
@@ -198,7 +213,7 @@ impl AssignmentView {
             }
             self.entra.push(EntraAssignment {
                 role,
-                app_role_id: asg.app_role_id.clone(),
+                record,
                 principals,
             });
         }
@@ -209,16 +224,17 @@ impl AssignmentView {
             if user.roles.is_empty() {
                 entry.push(Assigned {
                     source: Kind::Azure,
-                    value: None,
-                    verdict: None,
+                    target: None,
                 });
             }
             for ri in &user.roles {
-                let v = values.get(ri);
+                let target = values.get(ri).and_then(|v| match v.verdict {
+                    Verdict::Exact { target } => Some(target),
+                    _ => None,
+                });
                 entry.push(Assigned {
                     source: Kind::Azure,
-                    value: v.map(|v| v.sent.clone()),
-                    verdict: v.map(|v| v.verdict.clone()),
+                    target,
                 });
             }
         }

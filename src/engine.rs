@@ -179,7 +179,7 @@ impl Level {
 pub struct Principal {
     /// `user` or `group`.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: &'static str,
     pub id: String,
     pub name: Option<String>,
 }

@@ -366,7 +366,7 @@ fn principals_from_findings_fold_and_count_as_failing() {
         .clone();
     let users: Vec<Principal> = (1..=7)
         .map(|i| Principal {
-            kind: if i == 7 { "group" } else { "user" }.into(),
+            kind: if i == 7 { "group" } else { "user" },
             id: format!("u{i}"),
             name: Some(format!("<u>user {i}</u>")),
         })

@@ -929,7 +929,7 @@ impl Assignments {
             for x in &model.assignments.entra {
                 let (outcome, sent) = match x.role {
                     RoleRef::DefaultAccess => (Outcome::NoType, None),
-                    RoleRef::Orphan => (Outcome::Orphan(x.app_role_id.clone()), None),
+                    RoleRef::Orphan => (Outcome::Orphan(x.app_role_id(a).to_string()), None),
                     RoleRef::Role(i) => match values.get(&i) {
                         None => (Outcome::NoType, None),
                         Some(v) => (outcome_of(model, &v.sent, &v.verdict), Some(v.sent.clone())),

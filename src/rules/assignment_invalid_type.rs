@@ -94,7 +94,7 @@ impl Rule for AssignmentInvalidType {
                     source.locate(&format!("group_assignments[{i}].user_type")),
                     &okta.snapshot.app.id,
                     &mut std::iter::once(Principal {
-                        kind: "group".into(),
+                        kind: "group",
                         id: g.id.clone(),
                         name: g.name.clone(),
                     }),

@@ -38,7 +38,7 @@ impl Rule for AssignmentNoType {
                     .flatten()
                     .filter(|g| g.user_type.as_deref().is_none_or(str::is_empty))
                     .map(|g| Principal {
-                        kind: "group".into(),
+                        kind: "group",
                         id: g.id.clone(),
                         name: g.name.clone(),
                     }),

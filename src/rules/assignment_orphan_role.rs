@@ -22,7 +22,7 @@ impl Rule for AssignmentOrphanRole {
         for a in &model.assignments.entra {
             if a.role == RoleRef::Orphan {
                 groups
-                    .entry(&a.app_role_id)
+                    .entry(a.app_role_id(azure))
                     .or_default()
                     .extend(a.principals.iter().cloned());
             }

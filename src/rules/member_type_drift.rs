@@ -3,7 +3,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::engine::{Draft, Findings, Principal, Principals, Rule, RuleId};
-use crate::matching::Verdict;
 use crate::model::Model;
 use crate::snapshot::Kind;
 
@@ -34,10 +33,7 @@ impl Rule for MemberTypeDrift {
                 let targets: BTreeSet<usize> = assigned
                     .iter()
                     .filter(|a| a.source == source)
-                    .filter_map(|a| match a.verdict {
-                        Some(Verdict::Exact { target }) => Some(target),
-                        _ => None,
-                    })
+                    .filter_map(|a| a.target)
                     .collect();
                 let [target] = targets.iter().copied().collect::<Vec<_>>()[..] else {
                     continue;
@@ -50,7 +46,7 @@ impl Rule for MemberTypeDrift {
                 let g = groups.entry((source, target)).or_default();
                 *g.0.entry(m.member_type.clone()).or_default() += 1;
                 g.1.push(Principal {
-                    kind: "user".into(),
+                    kind: "user",
                     id: m.id.clone(),
                     name: Some(m.email.clone()),
                 });

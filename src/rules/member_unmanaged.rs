@@ -24,7 +24,7 @@ impl Rule for MemberUnmanaged {
             .filter(|m| !m.is_inactive && !m.is_archived)
             .filter(|m| !view.by_login.contains_key(&m.email.to_lowercase()))
             .map(|m| Principal {
-                kind: "user".into(),
+                kind: "user",
                 id: m.id.clone(),
                 name: Some(m.email.clone()),
             })
