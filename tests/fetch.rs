@@ -961,3 +961,99 @@ fn live_scale_benchmark() {
     assert_eq!(emu.count("GET", "/v2.1/members"), (n / 2).div_ceil(1000));
     assert_eq!(emu.count("GET", "/v1.0/users"), n.div_ceil(15));
 }
+
+/// The assignment rules on multi-page payloads of the APIs' shapes, through the real fetch:
+/// Okta users valid, wrong-case, without a type and already in ERROR; Entra Default Access, a
+/// deleted role, a user holding two roles, a disabled role; Sigma members whose type differs
+/// from what Okta assigns. Every count follows from the emulator's patterns (`okta_user`,
+/// `graph_assignment`).
+#[test]
+fn check_live_names_every_principal_that_will_fail() {
+    let (okta_users, graph_users, members) = (1_234, 2_500, 1_000);
+    let emu = Emulator::start(Data {
+        sigma_members: members,
+        okta_users,
+        okta_groups: 3,
+        graph_user_assignments: graph_users,
+        graph_group_assignments: 0,
+        mixed: true,
+        ..Data::default()
+    });
+    let dir = workdir("");
+    let r = run(
+        dir.path(),
+        &env_for(&emu),
+        &["check", "--live", "--with-assignments", "--format", "json"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(
+        emu.count("GET", &format!("/api/v1/apps/{OKTA_APP_ID}/users")),
+        3
+    );
+    assert_eq!(
+        emu.count(
+            "GET",
+            &format!("/v1.0/servicePrincipals/{SP_ID}/appRoleAssignedTo")
+        ),
+        3
+    );
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    let principals = |rule: &str, source: &str, value: &str| -> usize {
+        let hits: Vec<&serde_json::Value> = findings
+            .iter()
+            .filter(|f| f["rule"] == rule && f["source"] == source && f["value"] == value)
+            .collect();
+        assert_eq!(
+            hits.len(),
+            1,
+            "one {rule}/{source}/{value:?} finding: {hits:#?}"
+        );
+        let n = hits[0]["principals"]["count"].as_u64().unwrap() as usize;
+        assert_eq!(hits[0]["principals"]["items"].as_array().unwrap().len(), n);
+        n
+    };
+    let okta = |k: usize| (0..okta_users).filter(|i| i % 5 == k).count();
+    let graph = |k: usize| (0..graph_users).filter(|i| i % 6 == k).count();
+
+    // Okta.
+    assert_eq!(
+        principals("assignment-invalid-type", "okta", "Build"),
+        okta(1)
+    );
+    assert_eq!(principals("assignment-no-type", "okta", ""), okta(2));
+    assert_eq!(principals("provisioning-error", "okta", "Analyze"), okta(3));
+    let drift = (0..members).filter(|i| i % 5 == 4 && i % 7 != 0).count();
+    assert_eq!(principals("member-type-drift", "okta", "admin"), drift);
+    let error_finding = findings
+        .iter()
+        .find(|f| f["rule"] == "provisioning-error")
+        .unwrap();
+    assert!(
+        error_finding["message"]
+            .as_str()
+            .unwrap()
+            .contains("differs from \"analyze\" by letter case"),
+        "{error_finding}"
+    );
+
+    // Entra.
+    assert_eq!(principals("assignment-no-type", "azure", ""), graph(0));
+    assert_eq!(
+        principals("assignment-orphan-role", "azure", DELETED_ROLE_ID),
+        graph(1)
+    );
+    assert_eq!(
+        principals("assignment-disabled-role", "azure", "build"),
+        graph(2)
+    );
+    assert_eq!(
+        principals("assignment-ambiguous", "azure", "build + act"),
+        graph(3)
+    );
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["rule"] == "role-disabled" && f["value"] == "build")
+    );
+}

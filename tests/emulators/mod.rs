@@ -47,6 +47,9 @@ pub struct Data {
     pub role_values: Vec<String>,
     /// Sigma: always answer with the same `nextPageToken`.
     pub sigma_repeat_cursor: bool,
+    /// Assignments with every kind of drift (see `okta_user` and `graph_assignment`) instead of
+    /// all-valid ones; the second Entra role is then disabled.
+    pub mixed: bool,
 }
 
 impl Default for Data {
@@ -71,6 +74,7 @@ impl Default for Data {
             group_members_forbidden: false,
             role_values: values,
             sigma_repeat_cursor: false,
+            mixed: false,
         }
     }
 }
@@ -250,6 +254,41 @@ fn role_id(i: usize) -> String {
     format!("00000000-0000-4000-a000-{i:012}")
 }
 
+/// An app role id the Sigma app does not have.
+pub const DELETED_ROLE_ID: &str = "deadbeef-0000-4000-a000-000000000000";
+
+/// With `Data::mixed`, Okta app user `i` is, by `i % 5`: 0 `build`; 1 `Build` (wrong case);
+/// 2 no `userType`; 3 `Analyze` and already in `syncState: ERROR`; 4 `admin`.
+fn okta_user(i: usize, mixed: bool) -> (Value, &'static str) {
+    if !mixed {
+        return (json!("build"), "SYNCHRONIZED");
+    }
+    match i % 5 {
+        0 => (json!("build"), "SYNCHRONIZED"),
+        1 => (json!("Build"), "SYNCHRONIZED"),
+        2 => (Value::Null, "SYNCHRONIZED"),
+        3 => (json!("Analyze"), "ERROR"),
+        _ => (json!("admin"), "SYNCHRONIZED"),
+    }
+}
+
+/// With `Data::mixed`, user assignment `i` is, by `i % 6`: 0 Default Access; 1 a deleted role;
+/// 2 the (disabled) second role; 3 a second role (`i % roles`) for the user of assignment
+/// `i - 1`; otherwise role `i % roles` for user `i`. Returns (appRoleId, principal index).
+fn graph_assignment(i: usize, roles: usize, mixed: bool) -> (String, usize) {
+    let normal = (role_id(i % roles.max(1)), i);
+    if !mixed {
+        return normal;
+    }
+    match i % 6 {
+        0 => ("00000000-0000-0000-0000-000000000000".to_string(), i),
+        1 => (DELETED_ROLE_ID.to_string(), i),
+        2 => (role_id(1), i),
+        3 => (role_id(i % roles.max(1)), i - 1),
+        _ => normal,
+    }
+}
+
 async fn handle(
     State(st): State<Arc<Shared>>,
     method: Method,
@@ -420,10 +459,11 @@ async fn handle(
             let items: Vec<Value> = (a..b)
                 .map(|i| {
                     if path == users_path {
+                        let (user_type, sync_state) = okta_user(i, data.mixed);
                         json!({"id": format!("00u{i}"), "externalId": null, "scope": if i % 2 == 0 {"USER"} else {"GROUP"},
-                        "status": "PROVISIONED", "syncState": "SYNCHRONIZED",
+                        "status": "PROVISIONED", "syncState": sync_state,
                         "credentials": {"userName": format!("user{i}@example.com")},
-                        "profile": {"email": format!("user{i}@example.com"), "userType": "build"}})
+                        "profile": {"email": format!("user{i}@example.com"), "userType": user_type}})
                     } else {
                         json!({"id": format!("00g{i}"), "priority": i, "profile": {"userType": "analyze"}})
                     }
@@ -479,7 +519,7 @@ async fn handle(
         let roles: Vec<Value> = std::iter::once(json!({"id": "b9bf6c85-d064-488d-981c-40cd81a0b28a", "value": null,
                 "displayName": "msiam_access", "description": "msiam_access", "isEnabled": true, "allowedMemberTypes": ["User"], "origin": "Application"}))
             .chain(data.role_values.iter().enumerate().map(|(i, v)| json!({"id": role_id(i), "value": v,
-                "displayName": v, "description": null, "isEnabled": true, "allowedMemberTypes": ["User"]})))
+                "displayName": v, "description": null, "isEnabled": !(data.mixed && i == 1), "allowedMemberTypes": ["User"]})))
             .collect();
         if path == "/v1.0/servicePrincipals" {
             let filter = q.get("$filter").cloned().unwrap_or_default();
@@ -516,8 +556,9 @@ async fn handle(
                 .map(|i| {
                     let role = role_id(i % data.role_values.len().max(1));
                     if i < data.graph_user_assignments {
-                        json!({"id": format!("asg-{i}"), "appRoleId": role, "principalId": user_id(i),
-                            "principalType": "User", "principalDisplayName": format!("User {i}"), "resourceId": SP_ID})
+                        let (role, who) = graph_assignment(i, data.role_values.len(), data.mixed);
+                        json!({"id": format!("asg-{i}"), "appRoleId": role, "principalId": user_id(who),
+                            "principalType": "User", "principalDisplayName": format!("User {who}"), "resourceId": SP_ID})
                     } else {
                         let g = i - data.graph_user_assignments;
                         json!({"id": format!("asg-{i}"), "appRoleId": role, "principalId": group_id(g),
