@@ -96,10 +96,14 @@ pub(crate) fn sends(v: &UserTypeValue) -> String {
 /// The fix that changes IdP value `v` into `new`.
 pub(crate) fn fix_value(model: &Model, v: &UserTypeValue, new: &str) -> String {
     match v.source {
-        Kind::Azure if v.held != v.sent => format!(
-            "In the Entra provisioning mapping's Switch() (and `azure.value_map` in the config), send {} for role value {}",
+        // A mapped role, or a target no role value can hold: the Switch() must send it.
+        Kind::Azure if v.held != v.sent || role_value_problem(new).is_some() => format!(
+            "In the Entra provisioning mapping's Switch() (and `azure.value_map` in the config), send {} for role value {}{}",
             q(new),
-            q(&v.held)
+            q(&v.held),
+            role_value_problem(new)
+                .map(|p| format!(" ({} cannot be a role value: {p})", q(new)))
+                .unwrap_or_default()
         ),
         Kind::Azure => format!(
             "In Entra: App registrations → {} → App roles: change the role {}'s Value from {} to {}, then restart provisioning for affected users",
