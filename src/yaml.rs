@@ -3,7 +3,8 @@
 //! `serde_yaml` is archived upstream; keeping it behind these few functions means a maintained
 //! fork replaces it in one line (`use serde_yaml as backend;`). `yaml-rust2` is used only for its
 //! event parser, which reports where each node starts, so findings can point at the exact line and
-//! column of a value in a snapshot or config file.
+//! column of a value in a snapshot or config file. Snapshots, which can be tens of megabytes, are
+//! read with `serde-saphyr`, whose deserializer streams ([`stream_from_str`]).
 
 use std::collections::{HashMap, HashSet};
 
@@ -102,6 +103,99 @@ pub fn parse_value(text: &str) -> Result<Value, YamlError> {
 /// Deserializes `text` into `T`.
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     backend::from_str(text).map_err(|e| from_backend(text, &e))
+}
+
+/// Deserializes a document that may be large (a snapshot) into `T`, streaming: `serde_yaml`
+/// holds every event of a document before deserializing it (several times the text's size),
+/// while `serde-saphyr` builds no event list or tree, so a snapshot of 200,000 users costs little
+/// more than the values it holds. Snapshots are written by [`to_string`]; the round trip is
+/// property-tested.
+pub fn stream_from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    // The default budget is sized for config files; a snapshot holds a few events per byte at
+    // most, so the limits scale with the input while aliases stay capped.
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_events = budget.max_events.max(text.len());
+    budget.max_nodes = budget.max_nodes.max(text.len());
+    budget.max_total_scalar_bytes = budget.max_total_scalar_bytes.max(text.len());
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    // YAML 1.2 booleans only, as serde_yaml (and our writer) use; `yes` stays a string.
+    options.strict_booleans = true;
+    // The caller renders its own code frame from the position.
+    options.with_snippet = false;
+    serde_saphyr::from_str_with_options(text, options).map_err(|e| from_streaming(text, &e))
+}
+
+fn from_streaming(text: &str, err: &serde_saphyr::Error) -> YamlError {
+    use serde_saphyr::MessageFormatter;
+    let err = err.without_snippet();
+    let mut position = err.location().and_then(|loc| {
+        let line = usize::try_from(loc.line()).ok()?;
+        let column = usize::try_from(loc.column()).ok()?;
+        (line > 0).then(|| Position::at(text, line, column.max(1)))
+    });
+    // A missing field is reported at the mapping's last key; the mapping that lacks it is what
+    // the reader needs to see.
+    if let serde_saphyr::Error::SerdeMissingField { .. } = err
+        && let Some(at) = position
+    {
+        position = enclosing_mapping(text, at).or(position);
+    }
+    YamlError {
+        message: serde_saphyr::UserMessageFormatter
+            .format_message(err)
+            .into_owned(),
+        position,
+    }
+}
+
+/// The start of the innermost mapping holding the node that starts at `at`.
+fn enclosing_mapping(text: &str, at: Position) -> Option<Position> {
+    struct Finder<'a> {
+        text: &'a str,
+        lines: LineIndex,
+        at: Position,
+        /// Open collections: the start of each mapping (its first key: yaml-rust2 marks a block
+        /// mapping after its first key), `None` for a sequence.
+        open: Vec<Option<Position>>,
+        /// Whether the innermost mapping has yet to see its first key.
+        first_key: bool,
+        found: Option<Position>,
+    }
+    impl MarkedEventReceiver for Finder<'_> {
+        fn on_event(&mut self, ev: Event, mark: Marker) {
+            let pos = self.lines.position(self.text, mark.line(), mark.col() + 1);
+            if std::mem::take(&mut self.first_key)
+                && let Some(start) = self.open.last_mut()
+            {
+                *start = Some(pos);
+            }
+            if self.found.is_none() && pos.offset == self.at.offset {
+                self.found = self.open.last().copied().flatten();
+            }
+            match ev {
+                Event::MappingStart(..) => {
+                    self.open.push(Some(pos));
+                    self.first_key = true;
+                }
+                Event::SequenceStart(..) => self.open.push(None),
+                Event::MappingEnd | Event::SequenceEnd => {
+                    self.open.pop();
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut finder = Finder {
+        text,
+        lines: LineIndex::new(text),
+        at,
+        open: Vec::new(),
+        first_key: false,
+        found: None,
+    };
+    let _ = Parser::new_from_str(text).load(&mut finder, false);
+    finder.found
 }
 
 /// Deserializes an already parsed value into `T` (errors carry no position).

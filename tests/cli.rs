@@ -175,7 +175,7 @@ fn bad_inputs_exit_2_with_file_line_and_column() {
         ),
         (
             "wrong-type",
-            "expected a boolean",
+            "invalid boolean (true or false expected)",
             "fixtures/bad/wrong-type.yaml:10:15",
         ),
     ] {

@@ -21,6 +21,13 @@ fn value() -> impl Strategy<Value = String> {
         "[ a-zA-Z\u{A0}\u{200B}\u{430}\u{301}\u{FF21}_.]{0,12}",
         Just("Essential ".to_string()),
         Just("viewer".to_string()),
+        // Strings YAML could read as something else: the writer must quote them.
+        prop::sample::select(vec![
+            "123", "-0", "0x1F", "0o17", "1e3", ".inf", "true", "False", "yes", "off", "null", "~",
+            "", " ", "- a", "# x", "a: b", "'q'", "\"d\"", "@x", "*alias", "&anchor", "!tag",
+            "%YAML", "---", "...", "<<", "[x]", "{x}", "a\nb", "\t",
+        ])
+        .prop_map(str::to_string),
     ]
 }
 

@@ -120,7 +120,7 @@ struct Header {
 pub fn parse(path: &Path, text: &str) -> Result<LoadedSnapshot> {
     // Only the header is read generically; the rest of the document is skipped here and parsed
     // once, typed, below.
-    let value = yaml::from_str::<Header>(text)
+    let value = yaml::stream_from_str::<Header>(text)
         .map(|h| {
             let mut m = yaml::Mapping::new();
             if let Some(k) = h.kind {
@@ -238,9 +238,9 @@ pub fn parse(path: &Path, text: &str) -> Result<LoadedSnapshot> {
         )
     };
     let snapshot = match kind {
-        Kind::Sigma => Snapshot::Sigma(yaml::from_str(text).map_err(typed)?),
-        Kind::Okta => Snapshot::Okta(yaml::from_str(text).map_err(typed)?),
-        Kind::Azure => Snapshot::Azure(yaml::from_str(text).map_err(typed)?),
+        Kind::Sigma => Snapshot::Sigma(yaml::stream_from_str(text).map_err(typed)?),
+        Kind::Okta => Snapshot::Okta(yaml::stream_from_str(text).map_err(typed)?),
+        Kind::Azure => Snapshot::Azure(yaml::stream_from_str(text).map_err(typed)?),
     };
     Ok(LoadedSnapshot {
         path: path.to_path_buf(),
