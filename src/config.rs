@@ -13,6 +13,7 @@ use time::macros::format_description;
 
 use crate::engine::{Finding, Level, RuleId};
 use crate::error::{Error, Result};
+use crate::excerpt::Excerpt;
 use crate::model::Location;
 use crate::snapshot::Kind;
 use crate::suggest::closest;
@@ -46,9 +47,6 @@ pub struct Config {
     /// Where the config was read from, if anywhere.
     #[serde(skip)]
     pub path: Option<PathBuf>,
-    /// The config file's text, so findings about it (expired or unused ignores) get a code frame.
-    #[serde(skip)]
-    pub text: Option<Arc<str>>,
 }
 
 /// One `ignores:` entry as written.
@@ -244,7 +242,6 @@ impl Config {
             config.ignores.push(ignore);
         }
         config.path = Some(path.to_path_buf());
-        config.text = Some(Arc::from(text));
         Ok(config)
     }
 }
@@ -273,6 +270,7 @@ fn validate_ignore(
             column: p.column,
             offset: p.offset,
             pending: None,
+            excerpt: Some(Arc::new(Excerpt::around(text, p.offset))),
         })
     };
     let err = |key: &str, message: String, label: &str, help: Option<String>| {

@@ -12,6 +12,7 @@ pub mod commands;
 pub mod config;
 pub mod engine;
 pub mod error;
+pub mod excerpt;
 pub mod fetch;
 pub mod matching;
 pub mod matrix;

@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::assignments::AssignmentView;
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::excerpt::Excerpt;
 use crate::matching::{Expectations, Verdict};
 use crate::snapshot::{
     self, AzureSnapshot, Kind, LoadedSnapshot, OktaSnapshot, SigmaSnapshot, Snapshot,
@@ -31,6 +32,9 @@ pub struct Location {
     /// The path still to resolve (line, column and offset are 0 until then).
     #[serde(skip)]
     pub pending: Option<String>,
+    /// The lines around the place, for code frames (set once resolved).
+    #[serde(skip)]
+    pub excerpt: Option<Arc<Excerpt>>,
 }
 
 /// One source the model was built from.
@@ -42,7 +46,9 @@ pub struct SourceInfo {
     /// Whether everything the source holds was read (a live fetch that stopped short is not).
     pub complete: bool,
     pub file: Option<PathBuf>,
-    pub text: Option<Arc<str>>,
+    /// The fingerprint of the file's text when it was loaded ([`snapshot::fingerprint`]); the
+    /// text itself is not kept, and is read again only to locate findings.
+    pub fingerprint: Option<u64>,
 }
 
 impl SourceInfo {
@@ -54,20 +60,21 @@ impl SourceInfo {
             taken_at: taken_at.to_string(),
             complete: true,
             file: None,
-            text: None,
+            fingerprint: None,
         }
     }
 
     /// The node at `path` (e.g. `attribute.enum[2]`) in the snapshot file, to be resolved by
     /// [`Model::resolve_locations`]; `None` for a source read from no file.
     pub fn locate(&self, path: &str) -> Option<Location> {
-        self.text.as_ref()?;
+        self.fingerprint?;
         Some(Location {
             file: self.file.as_ref()?.display().to_string(),
             line: 0,
             column: 0,
             offset: 0,
             pending: Some(path.to_string()),
+            excerpt: None,
         })
     }
 }
@@ -163,7 +170,7 @@ impl Model {
         for l in loaded {
             let info = |origin: &str, taken_at: &str| SourceInfo {
                 file: Some(l.path.clone()),
-                text: Some(l.text.clone()),
+                fingerprint: Some(l.fingerprint),
                 ..SourceInfo::in_memory(l.snapshot.kind(), origin, taken_at)
             };
             let (info, slot_taken) = match &l.snapshot {
@@ -345,8 +352,9 @@ impl Model {
             .chain(self.azure.iter().flat_map(|a| a.values.iter()))
     }
 
-    /// Resolves the pending paths of `locations` in one pass over each snapshot file; a path
-    /// the file does not hold leaves no location.
+    /// Resolves the pending paths of `locations` in one pass over each snapshot file, read again
+    /// one at a time; a path the file does not hold, or a file changed since it was loaded,
+    /// leaves no location.
     pub fn resolve_locations<'a>(
         &self,
         locations: impl IntoIterator<Item = &'a mut Option<Location>>,
@@ -370,7 +378,10 @@ impl Model {
                         .as_ref()
                         .is_some_and(|f| f.display().to_string() == file)
                 })
-                .and_then(|s| s.text.clone());
+                .and_then(|s| {
+                    let text = std::fs::read_to_string(s.file.as_ref()?).ok()?;
+                    (Some(snapshot::fingerprint(&text)) == s.fingerprint).then_some(text)
+                });
             let index = text.as_deref().map(|text| {
                 Locations::index_only(
                     text,
@@ -384,12 +395,13 @@ impl Model {
                     .and_then(|l| l.pending.as_deref())
                     .zip(index.as_ref())
                     .and_then(|(path, index)| index.get(path));
-                match (at, loc.as_mut()) {
-                    (Some(p), Some(l)) => {
+                match (at, loc.as_mut(), text.as_deref()) {
+                    (Some(p), Some(l), Some(text)) => {
                         l.line = p.line;
                         l.column = p.column;
                         l.offset = p.offset;
                         l.pending = None;
+                        l.excerpt = Some(Arc::new(Excerpt::around(text, p.offset)));
                     }
                     _ => **loc = None,
                 }
@@ -406,4 +418,58 @@ impl Model {
 /// Loads snapshot paths and builds the model.
 pub fn load(paths: &[PathBuf], config: Config) -> Result<Model> {
     Model::build(snapshot::load_all(paths)?, config)
+}
+
+#[cfg(test)]
+mod tests {
+    use miette::SourceCode;
+
+    use super::*;
+
+    fn demo_copy() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for f in ["sigma.yaml", "okta.yaml", "azure.yaml"] {
+            std::fs::copy(format!("fixtures/demo/{f}"), dir.path().join(f)).expect("copy");
+        }
+        dir
+    }
+
+    #[test]
+    fn findings_are_located_by_reading_the_file_again_with_an_excerpt() {
+        let dir = demo_copy();
+        let model = load(&[dir.path().to_path_buf()], Config::default()).expect("model");
+        let findings = crate::engine::run(&model);
+        let located: Vec<&Location> = findings
+            .iter()
+            .filter_map(|f| f.location.as_ref())
+            .collect();
+        assert!(!located.is_empty());
+        for l in located {
+            assert!(l.pending.is_none() && l.line > 0, "{l:?}");
+            let text = std::fs::read_to_string(&l.file).expect("file");
+            let excerpt = l.excerpt.as_ref().expect("excerpt");
+            let span = excerpt.span_at(l.offset);
+            let framed = excerpt.read_span(&span, 1, 1).expect("excerpt span");
+            let whole = text.read_span(&span, 1, 1).expect("file span");
+            assert_eq!(framed.data(), whole.data(), "{l:?}");
+            assert_eq!((framed.line(), framed.column()), (whole.line(), whole.column()));
+        }
+    }
+
+    #[test]
+    fn a_snapshot_changed_after_loading_leaves_findings_unlocated() {
+        let dir = demo_copy();
+        let model = load(&[dir.path().to_path_buf()], Config::default()).expect("model");
+        for f in ["sigma.yaml", "okta.yaml", "azure.yaml"] {
+            let p = dir.path().join(f);
+            let text = std::fs::read_to_string(&p).expect("read");
+            std::fs::write(&p, format!("# edited\n{text}")).expect("write");
+        }
+        let findings = crate::engine::run(&model);
+        assert!(!findings.is_empty());
+        assert!(
+            findings.iter().all(|f| f.location.is_none()),
+            "a changed file gives no location rather than a wrong one"
+        );
+    }
 }

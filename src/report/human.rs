@@ -1,7 +1,6 @@
 //! `--format human`: each finding as a `miette` diagnostic with a code frame on the offending
 //! value in its snapshot, a character diff and the fix; then the mapping matrix and a summary.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -12,7 +11,7 @@ use miette::{
 use owo_colors::OwoColorize;
 
 use crate::engine::{Finding, Severity};
-use crate::error::token_len;
+use crate::excerpt::Excerpt;
 use crate::matrix::{self, Cell, Status};
 use crate::rules::q;
 
@@ -22,7 +21,7 @@ pub struct Human;
 
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
-    src: Option<NamedSource<Arc<str>>>,
+    src: Option<NamedSource<Arc<Excerpt>>>,
     span: Option<LabeledSpan>,
     help: String,
 }
@@ -82,34 +81,19 @@ impl Reporter for Human {
         let handler = GraphicalReportHandler::new_themed(theme)
             .with_width(110)
             .with_links(false);
-        let texts: HashMap<String, Arc<str>> = report
-            .model
-            .sources
-            .iter()
-            .filter_map(|s| Some((s.file.as_ref()?.display().to_string(), s.text.clone()?)))
-            .chain(
-                report
-                    .model
-                    .config
-                    .path
-                    .as_ref()
-                    .zip(report.model.config.text.clone())
-                    .map(|(p, t)| (p.display().to_string(), t)),
-            )
-            .collect();
-
         for f in report.findings {
-            let (src, span) = match &f.location {
-                Some(loc) => match texts.get(&loc.file) {
-                    Some(text) => (
-                        Some(NamedSource::new(loc.file.clone(), text.clone())),
-                        Some(LabeledSpan::new_with_span(
-                            Some(label(f)),
-                            (loc.offset, token_len(text, loc.offset)),
-                        )),
-                    ),
-                    None => (None, None),
-                },
+            let (src, span) = match f
+                .location
+                .as_ref()
+                .and_then(|l| Some((l, l.excerpt.clone()?)))
+            {
+                Some((loc, excerpt)) => (
+                    Some(NamedSource::new(loc.file.clone(), excerpt.clone())),
+                    Some(LabeledSpan::new_with_span(
+                        Some(label(f)),
+                        excerpt.span_at(loc.offset),
+                    )),
+                ),
                 None => (None, None),
             };
             let diag = FindingDiagnostic {

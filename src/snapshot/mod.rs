@@ -7,7 +7,6 @@ pub mod sigma;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -101,12 +100,21 @@ impl Snapshot {
     }
 }
 
-/// A snapshot read from a file, with its text (for code frames).
+/// A snapshot read from a file. Its text is not kept: findings are located by reading the file
+/// again, after checking its [`fingerprint`].
 #[derive(Debug, Clone)]
 pub struct LoadedSnapshot {
     pub path: PathBuf,
-    pub text: Arc<str>,
+    pub fingerprint: u64,
     pub snapshot: Snapshot,
+}
+
+/// A fingerprint of a file's text, to tell whether it changed since it was loaded.
+pub fn fingerprint(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
 }
 
 /// The two keys every snapshot starts with.
@@ -244,7 +252,7 @@ pub fn parse(path: &Path, text: &str) -> Result<LoadedSnapshot> {
     };
     Ok(LoadedSnapshot {
         path: path.to_path_buf(),
-        text: Arc::from(text),
+        fingerprint: fingerprint(text),
         snapshot,
     })
 }
