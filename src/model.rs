@@ -344,6 +344,12 @@ impl Model {
         }
     }
 
+    /// What each IdP assigns `login` (compared case-insensitively).
+    pub fn assigned(&self, login: &str) -> Vec<crate::assignments::Assigned> {
+        self.assignments
+            .assigned(login, self.okta.as_ref(), self.azure.as_ref())
+    }
+
     /// Every IdP value, Okta first.
     pub fn values(&self) -> impl Iterator<Item = &UserTypeValue> {
         self.okta
@@ -452,7 +458,10 @@ mod tests {
             let framed = excerpt.read_span(&span, 1, 1).expect("excerpt span");
             let whole = text.read_span(&span, 1, 1).expect("file span");
             assert_eq!(framed.data(), whole.data(), "{l:?}");
-            assert_eq!((framed.line(), framed.column()), (whole.line(), whole.column()));
+            assert_eq!(
+                (framed.line(), framed.column()),
+                (whole.line(), whole.column())
+            );
         }
     }
 

@@ -935,7 +935,7 @@ impl Assignments {
                         Some(v) => (outcome_of(model, &v.sent, &v.verdict), Some(v.sent.clone())),
                     },
                 };
-                for p in &x.principals {
+                for p in &x.principals(a) {
                     assigned.push(Assigned {
                         source: Kind::Azure,
                         id: p.id.clone(),

@@ -21,10 +21,11 @@ impl Rule for AssignmentAmbiguous {
         let values = azure.values_by_role();
         // The set of roles held → who holds exactly that set.
         let mut groups: BTreeMap<Vec<usize>, Vec<Principal>> = BTreeMap::new();
-        for user in model.assignments.entra_users.values() {
+        for user in &model.assignments.entra_users {
             // Only roles with a value are Sigma roles.
-            let sigma_roles: Vec<usize> = user
-                .roles
+            let sigma_roles: Vec<usize> = model
+                .assignments
+                .user_roles(user)
                 .iter()
                 .copied()
                 .filter(|r| values.contains_key(r))
@@ -33,7 +34,7 @@ impl Rule for AssignmentAmbiguous {
                 groups
                     .entry(sigma_roles)
                     .or_default()
-                    .push(user.principal.clone());
+                    .push(user.principal(azure));
             }
         }
         for (roles, who) in groups {

@@ -24,10 +24,7 @@ impl Rule for AssignmentDisabledRole {
             if let RoleRef::Role(i) = a.role
                 && !azure.snapshot.app_roles[i].is_enabled
             {
-                groups
-                    .entry(i)
-                    .or_default()
-                    .extend(a.principals.iter().cloned());
+                groups.entry(i).or_default().extend(a.principals(azure));
             }
         }
         for (i, who) in groups {

@@ -112,7 +112,7 @@ impl Rule for AssignmentInvalidType {
                     &|| v.verdict.clone(),
                     v.location.clone(),
                     &v.identity,
-                    &mut a.principals.iter().cloned(),
+                    &mut a.principals(azure).into_iter(),
                 );
             }
         }

@@ -75,7 +75,7 @@ impl Rule for AssignmentNoType {
                 groups
                     .entry(a.role)
                     .or_default()
-                    .extend(a.principals.iter().cloned());
+                    .extend(a.principals(azure));
             }
         }
         for (role, who) in groups {

@@ -24,7 +24,7 @@ impl Rule for AssignmentOrphanRole {
                 groups
                     .entry(a.app_role_id(azure))
                     .or_default()
-                    .extend(a.principals.iter().cloned());
+                    .extend(a.principals(azure));
             }
         }
         for (role_id, who) in groups {

@@ -25,9 +25,7 @@ impl Rule for MemberTypeDrift {
         };
         let mut groups: BTreeMap<(Kind, usize), Drifted> = BTreeMap::new();
         for m in members.iter().filter(|m| !m.is_inactive && !m.is_archived) {
-            let Some(assigned) = model.assignments.by_login.get(&m.email.to_lowercase()) else {
-                continue;
-            };
+            let assigned = model.assigned(&m.email);
             for source in [Kind::Okta, Kind::Azure] {
                 // The account type this IdP assigns, when it assigns exactly one valid one.
                 let targets: BTreeSet<usize> = assigned

@@ -22,7 +22,7 @@ impl Rule for MemberUnmanaged {
         let who: Vec<Principal> = members
             .iter()
             .filter(|m| !m.is_inactive && !m.is_archived)
-            .filter(|m| !view.by_login.contains_key(&m.email.to_lowercase()))
+            .filter(|m| model.assigned(&m.email).is_empty())
             .map(|m| Principal {
                 kind: "user",
                 id: m.id.clone(),
