@@ -39,6 +39,22 @@ fn expected(i: usize) -> String {
     }
 }
 
+/// User `i`'s login, as long as a typical corporate address (more than the 24 bytes a short
+/// string keeps inline).
+fn login(i: usize) -> String {
+    format!("person.{i:07}@example-corp.com")
+}
+
+/// A GUID-shaped Entra object id: `kind` tells users (1) from groups (2).
+fn object_id(kind: u8, i: usize) -> String {
+    format!("{kind:08x}-{:04x}-4{:03x}-8{:03x}-{i:012x}", i >> 24 & 0xffff, i & 0xfff, i >> 12 & 0xfff)
+}
+
+/// A 43-character assignment id, the length Graph uses.
+fn assignment_id(i: usize) -> String {
+    format!("nBjMh1rpyg6Jx9ai8P_8p2fgPqhWnUhw{i:011}")
+}
+
 /// What user `i` is assigned: mostly valid, some drift of every kind.
 fn assigned(i: usize) -> Option<String> {
     match i % 50 {
@@ -77,11 +93,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         members: Some(
             (0..n / 2)
                 .map(|i| MemberRecord {
-                    id: format!("mbr_{i:08}"),
-                    email: format!("user{i:07}@example.com"),
+                    id: format!("mbr_{i:08}").into(),
+                    email: login(i).into(),
                     member_type: TYPES[(i + usize::from(i % 40 == 0)) % TYPES.len()]
                         .0
-                        .to_string(),
+                        .into(),
                     name: None,
                     is_inactive: i % 97 == 0,
                     is_archived: false,
@@ -120,8 +136,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         app_users: Some(
             (0..n)
                 .map(|i| OktaAppUser {
-                    id: format!("00u{i:017}"),
-                    user_name: format!("user{i:07}@example.com"),
+                    id: format!("00u{i:017}").into(),
+                    user_name: login(i).into(),
                     scope: if i % 3 == 0 {
                         "GROUP".into()
                     } else {
@@ -133,7 +149,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     } else {
                         "SYNCHRONIZED".into()
                     },
-                    user_type: assigned(i),
+                    user_type: assigned(i).map(Into::into),
                     external_id: None,
                 })
                 .collect(),
@@ -185,30 +201,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     .map(|k| {
                         let u = (i * 50 + k) % n;
                         GroupMemberRecord {
-                            id: format!("u-{u:08}"),
+                            id: object_id(1, u).into(),
                             kind: "user".into(),
                             display_name: None,
-                            login: Some(format!("user{u:07}@example.com")),
+                            login: Some(login(u).into()),
                         }
                     })
                     .collect();
-                group_members.insert(format!("g-{i:08}"), members);
+                group_members.insert(object_id(2, i), members);
                 AssignmentRecord {
-                    id: format!("asg-{i:08}"),
-                    app_role_id: role,
+                    id: assignment_id(i).into(),
+                    app_role_id: role.into(),
                     principal_type: "Group".into(),
-                    principal_id: format!("g-{i:08}"),
-                    principal_display_name: Some(format!("Group {i}")),
+                    principal_id: object_id(2, i).into(),
+                    principal_display_name: Some(format!("Group {i}").into()),
                     principal_login: None,
                 }
             } else {
                 AssignmentRecord {
-                    id: format!("asg-{i:08}"),
-                    app_role_id: role,
+                    id: assignment_id(i).into(),
+                    app_role_id: role.into(),
                     principal_type: "User".into(),
-                    principal_id: format!("u-{i:08}"),
-                    principal_display_name: Some(format!("User {i}")),
-                    principal_login: Some(format!("user{i:07}@example.com")),
+                    principal_id: object_id(1, i).into(),
+                    principal_display_name: Some(format!("User {i}").into()),
+                    principal_login: Some(login(i).into()),
                 }
             }
         })

@@ -59,7 +59,7 @@ impl UserSource {
                     .snapshot
                     .group_members
                     .as_ref()?
-                    .get(group)?
+                    .get(group.as_str())?
                     .get(index as usize)?;
                 Some(UserRecord {
                     id: &m.id,
@@ -127,7 +127,7 @@ impl EntraAssignment {
                     .collect(),
                 None => vec![group_principal(
                     &a.principal_id,
-                    a.principal_display_name.as_ref(),
+                    a.principal_display_name.as_deref(),
                 )],
             },
             _ => Vec::new(),
@@ -144,11 +144,11 @@ fn group_members<'a>(azure: &'a AzureSide, group: &str) -> Option<&'a [GroupMemb
         .map(Vec::as_slice)
 }
 
-fn group_principal(id: &str, name: Option<&String>) -> Principal {
+fn group_principal(id: &str, name: Option<&str>) -> Principal {
     Principal {
         kind: "group",
         id: id.to_string(),
-        name: name.cloned(),
+        name: name.map(str::to_string),
     }
 }
 
@@ -248,8 +248,8 @@ pub struct AssignmentView {
 pub fn okta_principal(u: &OktaAppUser) -> Principal {
     Principal {
         kind: "user",
-        id: u.id.clone(),
-        name: Some(u.user_name.clone()),
+        id: u.id.to_string(),
+        name: Some(u.user_name.to_string()),
     }
 }
 
@@ -348,13 +348,13 @@ impl AssignmentView {
                             } else {
                                 // A nested group inherits nothing from the assignment.
                                 self.unexpanded_groups
-                                    .push(group_principal(&m.id, m.display_name.as_ref()));
+                                    .push(group_principal(&m.id, m.display_name.as_deref()));
                             }
                         }
                     }
                     None => self.unexpanded_groups.push(group_principal(
                         &asg.principal_id,
-                        asg.principal_display_name.as_ref(),
+                        asg.principal_display_name.as_deref(),
                     )),
                 },
                 // Service principals are not provisioned to Sigma.

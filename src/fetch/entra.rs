@@ -13,7 +13,7 @@ use super::http::{Auth, Context, Http, Paging, RetryPolicy};
 use super::sigma::decode;
 use super::{AzureSource, Failure, FetchError, display_url, join, rfc3339};
 use crate::snapshot::azure::{AppRoleRecord, AssignmentRecord, AzureApp, GroupMemberRecord};
-use crate::snapshot::{AzureSnapshot, Kind, SCHEMA_VERSION};
+use crate::snapshot::{AzureSnapshot, Kind, SCHEMA_VERSION, Text};
 
 /// How many ids one `id in (...)` user look-up carries (Graph allows 15 values in `in`).
 pub const USERS_PER_LOOKUP: usize = 15;
@@ -246,10 +246,10 @@ pub async fn fetch(
                                 _ => return None,
                             };
                             Some(GroupMemberRecord {
-                                login: m.login(),
-                                id: m.id,
+                                login: m.login().map(Text::from),
+                                id: m.id.into(),
                                 kind: kind.into(),
-                                display_name: m.display_name,
+                                display_name: m.display_name.map(Text::from),
                             })
                         })
                         .collect();
@@ -323,12 +323,12 @@ pub async fn fetch(
         let assignments: Vec<AssignmentRecord> = raw
             .into_iter()
             .map(|a| AssignmentRecord {
-                principal_login: logins.get(&a.principal_id).cloned(),
-                id: a.id,
-                app_role_id: a.app_role_id,
-                principal_type: a.principal_type.unwrap_or_default(),
-                principal_id: a.principal_id,
-                principal_display_name: a.principal_display_name,
+                principal_login: logins.get(&a.principal_id).map(Text::from),
+                id: a.id.into(),
+                app_role_id: a.app_role_id.into(),
+                principal_type: a.principal_type.unwrap_or_default().into(),
+                principal_id: a.principal_id.into(),
+                principal_display_name: a.principal_display_name.map(Text::from),
             })
             .collect();
         (Some(assignments), members)

@@ -16,7 +16,7 @@ use crate::snapshot::okta::{
     EnumMember, OktaApp, OktaAppUser, OktaGroupAssignment, OneOfMember, SchemaPart,
     UserTypeAttribute,
 };
-use crate::snapshot::{Kind, OktaSnapshot, SCHEMA_VERSION};
+use crate::snapshot::{Kind, OktaSnapshot, SCHEMA_VERSION, Text};
 
 #[derive(Deserialize)]
 struct App {
@@ -210,13 +210,17 @@ pub async fn fetch(
         let users: Vec<OktaAppUser> = decode::<AppUser>(&ctx, endpoint, items)?
             .into_iter()
             .map(|u| OktaAppUser {
-                user_type: profile_text(&u.profile, &source.attribute),
-                user_name: u.credentials.and_then(|c| c.user_name).unwrap_or_default(),
-                id: u.id,
-                scope: u.scope.unwrap_or_default(),
-                status: u.status.unwrap_or_default(),
-                sync_state: u.sync_state.unwrap_or_default(),
-                external_id: u.external_id,
+                user_type: profile_text(&u.profile, &source.attribute).map(Text::from),
+                user_name: u
+                    .credentials
+                    .and_then(|c| c.user_name)
+                    .unwrap_or_default()
+                    .into(),
+                id: u.id.into(),
+                scope: u.scope.unwrap_or_default().into(),
+                status: u.status.unwrap_or_default().into(),
+                sync_state: u.sync_state.unwrap_or_default().into(),
+                external_id: u.external_id.map(Text::from),
             })
             .collect();
 

@@ -143,10 +143,10 @@ pub async fn fetch(
                     .collect::<Vec<_>>()
                     .join(" ");
                 MemberRecord {
-                    id: m.member_id,
-                    email: m.email.unwrap_or_default(),
-                    member_type: m.member_type.unwrap_or_default(),
-                    name: (!name.is_empty()).then_some(name),
+                    id: m.member_id.into(),
+                    email: m.email.unwrap_or_default().into(),
+                    member_type: m.member_type.unwrap_or_default().into(),
+                    name: (!name.is_empty()).then(|| name.into()),
                     is_inactive: m.is_inactive.unwrap_or(false),
                     is_archived: m.is_archived.unwrap_or(false),
                 }

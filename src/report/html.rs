@@ -13,7 +13,7 @@ use crate::matching::{LEGACY_ALIASES, Verdict, escape_visible};
 use crate::matrix::{self, Cell, Status};
 use crate::model::Model;
 use crate::rules::rejection;
-use crate::snapshot::Kind;
+use crate::snapshot::{Kind, Text};
 
 use super::{Report, Reporter, Style};
 
@@ -890,13 +890,13 @@ impl Assignments {
                 for u in users {
                     assigned.push(Assigned {
                         source: Kind::Okta,
-                        id: u.id.clone(),
-                        who: u.user_name.clone(),
+                        id: u.id.to_string(),
+                        who: u.user_name.to_string(),
                         outcome: u
                             .user_type
                             .as_deref()
                             .map_or(Outcome::NoType, &mut classify),
-                        sent: u.user_type.clone(),
+                        sent: u.user_type.as_ref().map(Text::to_string),
                         sync_error: u.sync_state.eq_ignore_ascii_case("ERROR"),
                         is_group: false,
                     });

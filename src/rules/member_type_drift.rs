@@ -42,11 +42,11 @@ impl Rule for MemberTypeDrift {
                     continue;
                 }
                 let g = groups.entry((source, target)).or_default();
-                *g.0.entry(m.member_type.clone()).or_default() += 1;
+                *g.0.entry(m.member_type.to_string()).or_default() += 1;
                 g.1.push(Principal {
                     kind: "user",
-                    id: m.id.clone(),
-                    name: Some(m.email.clone()),
+                    id: m.id.to_string(),
+                    name: Some(m.email.to_string()),
                 });
             }
         }

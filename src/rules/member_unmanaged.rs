@@ -25,8 +25,8 @@ impl Rule for MemberUnmanaged {
             .filter(|m| model.assigned(&m.email).is_empty())
             .map(|m| Principal {
                 kind: "user",
-                id: m.id.clone(),
-                name: Some(m.email.clone()),
+                id: m.id.to_string(),
+                name: Some(m.email.to_string()),
             })
             .collect();
         if who.is_empty() {

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::Kind;
+use super::{Kind, Text};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -55,29 +55,29 @@ pub struct AppRoleRecord {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AssignmentRecord {
-    pub id: String,
+    pub id: Text,
     /// The zero GUID means Default Access (no role).
-    pub app_role_id: String,
+    pub app_role_id: Text,
     /// `User`, `Group` or `ServicePrincipal`.
-    pub principal_type: String,
-    pub principal_id: String,
+    pub principal_type: Text,
+    pub principal_id: Text,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub principal_display_name: Option<String>,
+    pub principal_display_name: Option<Text>,
     /// E-mail or UPN of a user principal, when it was looked up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub principal_login: Option<String>,
+    pub principal_login: Option<Text>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GroupMemberRecord {
-    pub id: String,
+    pub id: Text,
     /// `user` or `group` (a nested group inherits nothing).
-    pub kind: String,
+    pub kind: Text,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
+    pub display_name: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub login: Option<String>,
+    pub login: Option<Text>,
 }
 
 impl AzureSnapshot {

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Kind;
+use super::{Kind, Text};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -91,16 +91,16 @@ pub struct OneOfMember {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OktaAppUser {
-    pub id: String,
-    pub user_name: String,
+    pub id: Text,
+    pub user_name: Text,
     /// `USER` (direct) or `GROUP` (through a group assignment).
-    pub scope: String,
-    pub status: String,
-    pub sync_state: String,
+    pub scope: Text,
+    pub status: Text,
+    pub sync_state: Text,
     /// `profile.userType`; `null` when missing or null.
-    pub user_type: Option<String>,
+    pub user_type: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
+    pub external_id: Option<Text>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Kind;
+use super::{Kind, Text};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -34,12 +34,12 @@ pub struct AccountTypeRecord {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MemberRecord {
-    pub id: String,
-    pub email: String,
+    pub id: Text,
+    pub email: Text,
     /// The account type name Sigma reports for the member.
-    pub member_type: String,
+    pub member_type: Text,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<Text>,
     #[serde(default)]
     pub is_inactive: bool,
     #[serde(default)]
