@@ -47,7 +47,12 @@ fn login(i: usize) -> String {
 
 /// A GUID-shaped Entra object id: `kind` tells users (1) from groups (2).
 fn object_id(kind: u8, i: usize) -> String {
-    format!("{kind:08x}-{:04x}-4{:03x}-8{:03x}-{i:012x}", i >> 24 & 0xffff, i & 0xfff, i >> 12 & 0xfff)
+    format!(
+        "{kind:08x}-{:04x}-4{:03x}-8{:03x}-{i:012x}",
+        i >> 24 & 0xffff,
+        i & 0xfff,
+        i >> 12 & 0xfff
+    )
 }
 
 /// A 43-character assignment id, the length Graph uses.
@@ -95,9 +100,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .map(|i| MemberRecord {
                     id: format!("mbr_{i:08}").into(),
                     email: login(i).into(),
-                    member_type: TYPES[(i + usize::from(i % 40 == 0)) % TYPES.len()]
-                        .0
-                        .into(),
+                    member_type: TYPES[(i + usize::from(i % 40 == 0)) % TYPES.len()].0.into(),
                     name: None,
                     is_inactive: i % 97 == 0,
                     is_archived: false,

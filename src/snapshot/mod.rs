@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::yaml::{self, Locations};
+use crate::yaml::{self, Head, HeadValue};
 
 pub use azure::AzureSnapshot;
 pub use okta::OktaSnapshot;
@@ -122,111 +122,99 @@ pub fn fingerprint(text: &str) -> u64 {
     h.finish()
 }
 
-/// The two keys every snapshot starts with.
-#[derive(Deserialize)]
-struct Header {
-    kind: Option<yaml::Value>,
-    schema_version: Option<yaml::Value>,
-}
-
 /// Parses snapshot `text` read from `path`.
 pub fn parse(path: &Path, text: &str) -> Result<LoadedSnapshot> {
-    // Only the header is read generically; the rest of the document is skipped here and parsed
-    // once, typed, below.
-    let value = yaml::stream_from_str::<Header>(text)
-        .map(|h| {
-            let mut m = yaml::Mapping::new();
-            if let Some(k) = h.kind {
-                m.insert("kind".into(), k);
-            }
-            if let Some(v) = h.schema_version {
-                m.insert("schema_version".into(), v);
-            }
-            yaml::Value::Mapping(m)
-        })
-        .or_else(|e| match yaml::parse_value(text) {
-            // Valid YAML that is not a mapping: reported as such below.
-            Ok(v) if !matches!(v, yaml::Value::Mapping(_)) => Ok(v),
-            _ => Err(e),
-        })
-        .map_err(|e| Error::yaml(path, text, e, None))?;
-    // Positions are needed only to report a bad header: found then, for just those nodes.
-    let at = |key: &str| {
-        let locations = Locations::index_only(text, [key, ""]);
-        locations.get(key).or_else(|| locations.get(""))
+    // The header is read on its own, stopping after `kind` and `schema_version`; the document is
+    // then parsed once, typed, below.
+    let head = yaml::read_head(text, &["kind", "schema_version"]).map_err(|e| {
+        // Syntax errors are worded as the typed parse words them.
+        Error::yaml(path, text, yaml::syntax_error(text).unwrap_or(e), None)
+    })?;
+    let (start, found) = match head {
+        Head::Mapping { start, found } => (start, found),
+        Head::NotMapping { start } => {
+            return Err(Error::at(
+                path,
+                text,
+                Some(start),
+                format!(
+                    "{} is not a snapshot: expected a mapping with `kind:` and `schema_version:`",
+                    path.display()
+                ),
+                "not a mapping",
+                None,
+            ));
+        }
     };
-    let yaml::Value::Mapping(map) = &value else {
-        return Err(Error::at(
-            path,
-            text,
-            at(""),
-            format!(
-                "{} is not a snapshot: expected a mapping with `kind:` and `schema_version:`",
-                path.display()
-            ),
-            "not a mapping",
-            None,
-        ));
+    let field = |key: &str| {
+        found
+            .iter()
+            .find(|(k, ..)| k == key)
+            .map(|(_, v, at)| (v, *at))
     };
-    let kind = match map.get("kind") {
+    let kind = match field("kind") {
         None => {
             return Err(Error::at(
                 path,
                 text,
-                at(""),
+                Some(start),
                 format!("{} has no `kind:`", path.display()),
                 "expected `kind: sigma|okta|azure` here",
                 Some("every snapshot starts with `kind:` (sigma, okta or azure) and `schema_version: 1`".into()),
             ));
         }
-        Some(yaml::Value::String(k)) => k.parse::<Kind>().map_err(|_| {
+        Some((HeadValue::Scalar { text: k, .. }, at)) => k.parse::<Kind>().map_err(|_| {
             Error::at(
                 path,
                 text,
-                at("kind"),
+                Some(at),
                 format!("unknown snapshot kind `{k}` in {}", path.display()),
                 "unknown kind",
                 Some("expected one of: sigma, okta, azure".into()),
             )
         })?,
-        Some(_) => {
+        Some((HeadValue::Other, at)) => {
             return Err(Error::at(
                 path,
                 text,
-                at("kind"),
+                Some(at),
                 format!("`kind` must be a string in {}", path.display()),
                 "not a string",
                 Some("expected one of: sigma, okta, azure".into()),
             ));
         }
     };
-    match map.get("schema_version") {
-        Some(yaml::Value::Number(n)) if n.as_u64() == Some(u64::from(SCHEMA_VERSION)) => {}
-        Some(yaml::Value::Number(n))
-            if n.as_u64().is_some_and(|v| v > u64::from(SCHEMA_VERSION)) =>
-        {
+    let version = |v: &HeadValue| match v {
+        HeadValue::Scalar { text, plain: true } => text.parse::<u64>().ok(),
+        _ => None,
+    };
+    match field("schema_version") {
+        Some((v, _)) if version(v) == Some(u64::from(SCHEMA_VERSION)) => {}
+        Some((v, at)) if version(v).is_some_and(|n| n > u64::from(SCHEMA_VERSION)) => {
             return Err(Error::at(
                 path,
                 text,
-                at("schema_version"),
+                Some(at),
                 format!(
-                    "{} has schema_version {n}, newer than this build reads ({SCHEMA_VERSION})",
-                    path.display()
+                    "{} has schema_version {}, newer than this build reads ({SCHEMA_VERSION})",
+                    path.display(),
+                    version(v).unwrap_or_default()
                 ),
                 "newer schema version",
                 Some("upgrade sigma-idp-lint, or take the snapshot again with this version".into()),
             ));
         }
-        Some(other) => {
+        Some((v, at)) => {
+            let shown = match v {
+                HeadValue::Scalar { text, plain: true } => text.clone(),
+                HeadValue::Scalar { text, plain: false } => format!("'{text}'"),
+                HeadValue::Other => "(not a number)".into(),
+            };
             return Err(Error::at(
                 path,
                 text,
-                at("schema_version"),
-                format!(
-                    "unsupported schema_version {} in {}",
-                    yaml::to_string(other).unwrap_or_default().trim(),
-                    path.display()
-                ),
+                Some(at),
+                format!("unsupported schema_version {shown} in {}", path.display()),
                 "unsupported schema version",
                 Some(format!("this build reads schema_version {SCHEMA_VERSION}")),
             ));
@@ -235,14 +223,17 @@ pub fn parse(path: &Path, text: &str) -> Result<LoadedSnapshot> {
             return Err(Error::at(
                 path,
                 text,
-                at(""),
+                Some(start),
                 format!("{} has no `schema_version:`", path.display()),
                 "expected `schema_version: 1`",
                 None,
             ));
         }
     }
+    // A document that is not YAML at all is reported as such, not as the first type error the
+    // streaming deserializer met before the syntax error.
     let typed = |e: yaml::YamlError| {
+        let e = yaml::syntax_error(text).unwrap_or(e);
         Error::yaml(
             path,
             text,

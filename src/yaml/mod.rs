@@ -6,13 +6,14 @@
 //! column of a value in a snapshot or config file. Snapshots, which can be tens of megabytes, are
 //! read with `serde-saphyr`, whose deserializer streams ([`stream_from_str`]).
 
-use std::collections::{HashMap, HashSet};
+mod events;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_yaml as backend;
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-use yaml_rust2::scanner::Marker;
+
+use events::enclosing_mapping;
+pub use events::{Head, HeadValue, Locations, read_head};
 
 /// A generic YAML value, for code that must inspect a document before it knows its type.
 pub type Value = backend::Value;
@@ -36,18 +37,18 @@ impl Position {
 }
 
 /// Byte offsets of line starts, so positions are found without rescanning the text.
-struct LineIndex {
+pub(crate) struct LineIndex {
     starts: Vec<usize>,
 }
 
 impl LineIndex {
-    fn new(text: &str) -> LineIndex {
+    pub(crate) fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         LineIndex { starts }
     }
 
-    fn position(&self, text: &str, line: usize, column: usize) -> Position {
+    pub(crate) fn position(&self, text: &str, line: usize, column: usize) -> Position {
         let Some(&start) = line.checked_sub(1).and_then(|l| self.starts.get(l)) else {
             return Position {
                 line,
@@ -126,6 +127,12 @@ pub fn stream_from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> 
     serde_saphyr::from_str_with_options(text, options).map_err(|e| from_streaming(text, &e))
 }
 
+/// The syntax error of a document, if it has one: a streaming pass that keeps nothing. Used when
+/// a typed parse fails, since the deserializer may meet a type error before the syntax error.
+pub fn syntax_error(text: &str) -> Option<YamlError> {
+    stream_from_str::<serde::de::IgnoredAny>(text).err()
+}
+
 fn from_streaming(text: &str, err: &serde_saphyr::Error) -> YamlError {
     use serde_saphyr::MessageFormatter;
     let err = err.without_snippet();
@@ -147,55 +154,6 @@ fn from_streaming(text: &str, err: &serde_saphyr::Error) -> YamlError {
             .into_owned(),
         position,
     }
-}
-
-/// The start of the innermost mapping holding the node that starts at `at`.
-fn enclosing_mapping(text: &str, at: Position) -> Option<Position> {
-    struct Finder<'a> {
-        text: &'a str,
-        lines: LineIndex,
-        at: Position,
-        /// Open collections: the start of each mapping (its first key: yaml-rust2 marks a block
-        /// mapping after its first key), `None` for a sequence.
-        open: Vec<Option<Position>>,
-        /// Whether the innermost mapping has yet to see its first key.
-        first_key: bool,
-        found: Option<Position>,
-    }
-    impl MarkedEventReceiver for Finder<'_> {
-        fn on_event(&mut self, ev: Event, mark: Marker) {
-            let pos = self.lines.position(self.text, mark.line(), mark.col() + 1);
-            if std::mem::take(&mut self.first_key)
-                && let Some(start) = self.open.last_mut()
-            {
-                *start = Some(pos);
-            }
-            if self.found.is_none() && pos.offset == self.at.offset {
-                self.found = self.open.last().copied().flatten();
-            }
-            match ev {
-                Event::MappingStart(..) => {
-                    self.open.push(Some(pos));
-                    self.first_key = true;
-                }
-                Event::SequenceStart(..) => self.open.push(None),
-                Event::MappingEnd | Event::SequenceEnd => {
-                    self.open.pop();
-                }
-                _ => {}
-            }
-        }
-    }
-    let mut finder = Finder {
-        text,
-        lines: LineIndex::new(text),
-        at,
-        open: Vec::new(),
-        first_key: false,
-        found: None,
-    };
-    let _ = Parser::new_from_str(text).load(&mut finder, false);
-    finder.found
 }
 
 /// Deserializes an already parsed value into `T` (errors carry no position).
@@ -220,155 +178,6 @@ pub fn to_value<T: Serialize>(value: &T) -> Result<Value, YamlError> {
         message: e.to_string(),
         position: None,
     })
-}
-
-/// Where each node of a YAML document starts, by path (`attribute.enum[2]`, `app_roles[0].value`).
-///
-/// Paths are kept as 64-bit hashes: an index of a 200,000-user snapshot holds millions of nodes,
-/// and their path strings would cost several times the file's size.
-#[derive(Debug, Default, Clone)]
-pub struct Locations {
-    by_path: HashMap<u64, Position>,
-}
-
-fn path_key(path: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    path.hash(&mut h);
-    h.finish()
-}
-
-impl Locations {
-    /// Indexes `text`. A document the event parser rejects yields an empty index (the typed
-    /// parse reports the error itself).
-    pub fn index(text: &str) -> Locations {
-        Locations::walk(text, None)
-    }
-
-    /// Indexes only the nodes at `wanted` paths: what a few findings need from a large file,
-    /// without holding a position for each of its millions of nodes.
-    pub fn index_only<'p>(text: &str, wanted: impl IntoIterator<Item = &'p str>) -> Locations {
-        let wanted = wanted.into_iter().map(path_key).collect();
-        Locations::walk(text, Some(wanted))
-    }
-
-    fn walk(text: &str, wanted: Option<HashSet<u64>>) -> Locations {
-        let mut recv = Indexer {
-            text,
-            lines: LineIndex::new(text),
-            wanted,
-            stack: Vec::new(),
-            by_path: HashMap::new(),
-        };
-        let mut parser = Parser::new_from_str(text);
-        let _ = parser.load(&mut recv, false);
-        Locations {
-            by_path: recv.by_path,
-        }
-    }
-
-    /// The start of the node at `path`.
-    pub fn get(&self, path: &str) -> Option<Position> {
-        self.by_path.get(&path_key(path)).copied()
-    }
-
-    /// The start of the key `path` in its mapping (`path` ends with the key), falling back to the
-    /// node itself.
-    pub fn key(&self, path: &str) -> Option<Position> {
-        self.by_path
-            .get(&path_key(&format!("{path}#key")))
-            .or_else(|| self.by_path.get(&path_key(path)))
-            .copied()
-    }
-}
-
-enum Frame {
-    Seq { path: String, next: usize },
-    Map { path: String, key: Option<String> },
-}
-
-struct Indexer<'a> {
-    text: &'a str,
-    lines: LineIndex,
-    /// When set, only these paths are kept.
-    wanted: Option<HashSet<u64>>,
-    stack: Vec<Frame>,
-    by_path: HashMap<u64, Position>,
-}
-
-impl Indexer<'_> {
-    /// The path of the node about to start, or `None` when the event is a mapping key.
-    fn next_path(&mut self) -> Option<String> {
-        match self.stack.last_mut() {
-            None => Some(String::new()),
-            Some(Frame::Seq { path, next }) => {
-                let p = format!("{path}[{next}]");
-                *next += 1;
-                Some(p)
-            }
-            Some(Frame::Map { path, key }) => key.take().map(|k| join(path, &k)),
-        }
-    }
-
-    fn keep(&mut self, path: &str, pos: Position) {
-        let k = path_key(path);
-        if self.wanted.as_ref().is_none_or(|w| w.contains(&k)) {
-            self.by_path.insert(k, pos);
-        }
-    }
-
-    fn position(&self, mark: Marker) -> Position {
-        // yaml-rust2 columns are 0-based; the rest of the crate speaks 1-based.
-        self.lines.position(self.text, mark.line(), mark.col() + 1)
-    }
-}
-
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
-    }
-}
-
-impl MarkedEventReceiver for Indexer<'_> {
-    fn on_event(&mut self, ev: Event, mark: Marker) {
-        let pos = self.position(mark);
-        match ev {
-            Event::Scalar(text, ..) => match self.next_path() {
-                Some(path) => {
-                    self.keep(&path, pos);
-                }
-                None => {
-                    if let Some(Frame::Map { path, key }) = self.stack.last_mut() {
-                        let key_path = format!("{}#key", join(path, &text));
-                        *key = Some(text);
-                        self.keep(&key_path, pos);
-                    }
-                }
-            },
-            Event::Alias(_) => {
-                if let Some(path) = self.next_path() {
-                    self.keep(&path, pos);
-                }
-            }
-            Event::SequenceStart(..) | Event::MappingStart(..) => {
-                // A collection used as a mapping key is not something our files contain; index it
-                // under a placeholder path so the walk stays consistent.
-                let path = self.next_path().unwrap_or_else(|| "#complex-key".into());
-                self.keep(&path, pos);
-                self.stack.push(if matches!(ev, Event::SequenceStart(..)) {
-                    Frame::Seq { path, next: 0 }
-                } else {
-                    Frame::Map { path, key: None }
-                });
-            }
-            Event::SequenceEnd | Event::MappingEnd => {
-                self.stack.pop();
-            }
-            _ => {}
-        }
-    }
 }
 
 #[cfg(test)]
