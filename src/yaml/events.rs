@@ -233,10 +233,7 @@ pub fn read_head(text: &str, keys: &[&str]) -> Result<Head, YamlError> {
     let mut found = Vec::new();
     // yaml-rust2 marks a block mapping at its first key: the first event inside is the start.
     let mut first = None;
-    loop {
-        let Some((key, key_pos)) = events.next().transpose()? else {
-            break;
-        };
+    while let Some((key, key_pos)) = events.next().transpose()? {
         first.get_or_insert(key_pos);
         let key = match key {
             Event::MappingEnd => break,
