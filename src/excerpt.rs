@@ -9,7 +9,7 @@ use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanConten
 use crate::error::token_len;
 
 /// Lines of context kept on each side of the located line (frames show fewer).
-const CONTEXT_LINES: usize = 3;
+pub const CONTEXT_LINES: usize = 3;
 
 /// The lines of a file around one place, with where they sit in the file.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 //! values each IdP can send (classified once), and where every one of them sits in its snapshot.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -10,12 +10,12 @@ use serde::Serialize;
 use crate::assignments::AssignmentView;
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::excerpt::Excerpt;
+use crate::excerpt::{CONTEXT_LINES, Excerpt};
 use crate::matching::{Expectations, Verdict};
 use crate::snapshot::{
     self, AzureSnapshot, Kind, LoadedSnapshot, OktaSnapshot, SigmaSnapshot, Snapshot,
 };
-use crate::yaml::Locations;
+use crate::yaml::{Locations, Position};
 
 /// A place in a snapshot file.
 ///
@@ -358,9 +358,9 @@ impl Model {
             .chain(self.azure.iter().flat_map(|a| a.values.iter()))
     }
 
-    /// Resolves the pending paths of `locations` in one pass over each snapshot file, read again
-    /// one at a time; a path the file does not hold, or a file changed since it was loaded,
-    /// leaves no location.
+    /// Resolves the pending paths of `locations` with one walk over each snapshot file, read
+    /// again one at a time and only as far as the paths need; a path the file does not hold, or a
+    /// file changed since it was loaded, leaves no location.
     pub fn resolve_locations<'a>(
         &self,
         locations: impl IntoIterator<Item = &'a mut Option<Location>>,
@@ -376,7 +376,11 @@ impl Model {
             }
         }
         for (file, mut locs) in by_file {
-            let text = self
+            let wanted: Vec<&str> = locs
+                .iter()
+                .filter_map(|l| l.as_ref().and_then(|l| l.pending.as_deref()))
+                .collect();
+            let found = self
                 .sources
                 .iter()
                 .find(|s| {
@@ -384,25 +388,14 @@ impl Model {
                         .as_ref()
                         .is_some_and(|f| f.display().to_string() == file)
                 })
-                .and_then(|s| {
-                    let text = std::fs::read_to_string(s.file.as_ref()?).ok()?;
-                    (Some(snapshot::fingerprint(&text)) == s.fingerprint).then_some(text)
-                });
-            let index = text.as_deref().map(|text| {
-                Locations::index_only(
-                    text,
-                    locs.iter()
-                        .filter_map(|l| l.as_ref().and_then(|l| l.pending.as_deref())),
-                )
-            });
-            for loc in &mut locs {
-                let at = loc
-                    .as_ref()
-                    .and_then(|l| l.pending.as_deref())
-                    .zip(index.as_ref())
-                    .and_then(|(path, index)| index.get(path));
-                match (at, loc.as_mut(), text.as_deref()) {
-                    (Some(p), Some(l), Some(text)) => {
+                .and_then(|s| locate_in_file(s.file.as_ref()?, s.fingerprint?, &wanted));
+            let positions: Vec<Option<Position>> = wanted
+                .iter()
+                .map(|w| found.as_ref().and_then(|(_, index)| index.get(w)))
+                .collect();
+            for (loc, at) in locs.iter_mut().zip(positions) {
+                match (at, loc.as_mut(), found.as_ref()) {
+                    (Some(p), Some(l), Some((text, _))) => {
                         l.line = p.line;
                         l.column = p.column;
                         l.offset = p.offset;
@@ -418,6 +411,35 @@ impl Model {
     /// The source info of a snapshot kind present in the model.
     pub fn source(&self, kind: Kind) -> Option<&SourceInfo> {
         self.sources.iter().find(|s| s.kind == kind)
+    }
+}
+
+/// The nodes at `wanted` paths in the snapshot file at `path`, with the text read to find them,
+/// or `None` when the file changed since it was loaded. The file is read from its start, as
+/// far as the paths and the lines shown after them need (rules mostly point near the top).
+fn locate_in_file(path: &Path, fingerprint: u64, wanted: &[&str]) -> Option<(String, Locations)> {
+    if snapshot::fingerprint_file(path).ok()? != fingerprint {
+        return None;
+    }
+    let mut limit = 1 << 20;
+    loop {
+        let (text, whole) = snapshot::read_prefix(path, limit).ok()?;
+        let index = Locations::index_only(&text, wanted.iter().copied());
+        let positions: Vec<Option<Position>> = wanted.iter().map(|w| index.get(w)).collect();
+        let last = positions.iter().flatten().map(|p| p.offset).max();
+        let all_framed = positions.iter().all(Option::is_some)
+            && last.is_some_and(|at| {
+                text[at..]
+                    .bytes()
+                    .filter(|b| *b == b'\n')
+                    .take(CONTEXT_LINES + 1)
+                    .count()
+                    > CONTEXT_LINES
+            });
+        if whole || all_framed {
+            return Some((text, index));
+        }
+        limit = limit.saturating_mul(4);
     }
 }
 
@@ -463,6 +485,35 @@ mod tests {
                 (whole.line(), whole.column())
             );
         }
+    }
+
+    #[test]
+    fn a_node_far_into_a_large_file_is_found_with_the_lines_after_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("okta.yaml");
+        let mut text = String::from("kind: okta\nschema_version: 1\napp_users:\n");
+        for i in 0..120_000 {
+            text.push_str(&format!("- id: u{i}\n  user_type: v{i}\n"));
+        }
+        assert!(text.len() > 2 << 20, "beyond the first reads");
+        std::fs::write(&path, &text).expect("write");
+        let wanted = "app_users[119998].user_type";
+        let (read, index) =
+            locate_in_file(&path, snapshot::fingerprint(&text), &[wanted]).expect("unchanged");
+        let p = index.get(wanted).expect("found");
+        assert_eq!(&read[p.offset..p.offset + 7], "v119998");
+        let excerpt = Excerpt::around(&read, p.offset);
+        let framed = excerpt
+            .read_span(&excerpt.span_at(p.offset), 1, 1)
+            .expect("span");
+        let whole = text
+            .read_span(&excerpt.span_at(p.offset), 1, 1)
+            .expect("span");
+        assert_eq!(framed.data(), whole.data());
+        assert!(
+            locate_in_file(&path, snapshot::fingerprint("other"), &[wanted]).is_none(),
+            "a changed file is not read"
+        );
     }
 
     #[test]

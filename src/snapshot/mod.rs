@@ -116,10 +116,52 @@ pub struct LoadedSnapshot {
 
 /// A fingerprint of a file's text, to tell whether it changed since it was loaded.
 pub fn fingerprint(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
+    use std::hash::Hasher;
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut h);
+    h.write(text.as_bytes());
+    h.write_usize(text.len());
     h.finish()
+}
+
+/// The [`fingerprint`] of the file at `path`, read in blocks: the file is not held in memory.
+pub fn fingerprint_file(path: &Path) -> std::io::Result<u64> {
+    use std::hash::Hasher;
+    use std::io::BufRead;
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, std::fs::File::open(path)?);
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut len = 0;
+    loop {
+        let block = reader.fill_buf()?;
+        if block.is_empty() {
+            break;
+        }
+        // SipHash buffers partial words, so hashing in blocks equals hashing the whole text.
+        h.write(block);
+        let n = block.len();
+        len += n;
+        reader.consume(n);
+    }
+    h.write_usize(len);
+    Ok(h.finish())
+}
+
+/// The first `limit` bytes of the text file at `path`, cut after the last whole line, and
+/// whether that is the whole file.
+pub fn read_prefix(path: &Path, limit: usize) -> std::io::Result<(String, bool)> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit as u64)
+        .read_to_end(&mut bytes)?;
+    let whole = bytes.len() < limit;
+    if !whole {
+        // A newline is never inside a UTF-8 sequence, so the cut is a character boundary.
+        let end = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        bytes.truncate(end);
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+    Ok((text, whole))
 }
 
 /// Parses snapshot `text` read from `path`.
@@ -338,4 +380,36 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         return Err(werr(e));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_fingerprint_read_in_blocks_equals_the_text_fingerprint() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("big.yaml");
+        // Several read blocks, with a multi-byte character across many block edges.
+        let text: String = (0..40_000).map(|i| format!("- é{i}\n")).collect();
+        std::fs::write(&path, &text).expect("write");
+        assert_eq!(fingerprint_file(&path).expect("read"), fingerprint(&text));
+        assert_ne!(fingerprint(&text), fingerprint(&text[1..]));
+    }
+
+    #[test]
+    fn a_prefix_ends_after_a_whole_line() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("f.yaml");
+        std::fs::write(&path, "a: é\nb: 2\nc: 3\n").expect("write");
+        assert_eq!(
+            read_prefix(&path, 9).expect("read"),
+            ("a: é\n".to_string(), false),
+            "cut after the last newline inside the limit"
+        );
+        assert_eq!(
+            read_prefix(&path, 100).expect("read"),
+            ("a: é\nb: 2\nc: 3\n".to_string(), true)
+        );
+    }
 }
