@@ -71,11 +71,30 @@ impl UserSource {
     }
 }
 
-fn user_principal(r: &UserRecord<'_>) -> Principal {
-    Principal {
+/// A principal as the snapshot holds it, borrowed: what [`Principal`] owns for a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Who<'a> {
+    /// `user` or `group`.
+    pub kind: &'static str,
+    pub id: &'a str,
+    pub name: Option<&'a str>,
+}
+
+impl Who<'_> {
+    pub fn to_principal(self) -> Principal {
+        Principal {
+            kind: self.kind,
+            id: self.id.to_string(),
+            name: self.name.map(str::to_string),
+        }
+    }
+}
+
+fn user_who<'a>(r: &UserRecord<'a>) -> Who<'a> {
+    Who {
         kind: "user",
-        id: r.id.to_string(),
-        name: r.login.or(r.name).map(str::to_string),
+        id: r.id,
+        name: r.login.or(r.name),
     }
 }
 
@@ -98,9 +117,14 @@ impl EntraAssignment {
         azure.snapshot.assignments.as_ref()?.get(self.record)
     }
 
+    /// Whom the assignment reaches, as findings name them.
+    pub fn principals(&self, azure: &AzureSide) -> Vec<Principal> {
+        self.who(azure).into_iter().map(Who::to_principal).collect()
+    }
+
     /// Whom the assignment reaches: the user; a group's direct user members when they are known,
     /// else the group itself; no one for a service principal (not provisioned to Sigma).
-    pub fn principals(&self, azure: &AzureSide) -> Vec<Principal> {
+    pub fn who<'a>(&self, azure: &'a AzureSide) -> Vec<Who<'a>> {
         let Some(a) = self.record(azure) else {
             return Vec::new();
         };
@@ -108,7 +132,7 @@ impl EntraAssignment {
         match a.principal_type.as_str() {
             "User" => UserSource::Assignment(record)
                 .read(azure)
-                .map(|r| user_principal(&r))
+                .map(|r| user_who(&r))
                 .into_iter()
                 .collect(),
             "Group" => match group_members(azure, &a.principal_id) {
@@ -123,12 +147,13 @@ impl EntraAssignment {
                         }
                         .read(azure)
                     })
-                    .map(|r| user_principal(&r))
+                    .map(|r| user_who(&r))
                     .collect(),
-                None => vec![group_principal(
-                    &a.principal_id,
-                    a.principal_display_name.as_deref(),
-                )],
+                None => vec![Who {
+                    kind: "group",
+                    id: &a.principal_id,
+                    name: a.principal_display_name.as_deref(),
+                }],
             },
             _ => Vec::new(),
         }
@@ -168,7 +193,7 @@ impl EntraUser {
     pub fn principal(&self, azure: &AzureSide) -> Principal {
         self.source
             .read(azure)
-            .map(|r| user_principal(&r))
+            .map(|r| user_who(&r).to_principal())
             .unwrap_or(Principal {
                 kind: "user",
                 id: String::new(),

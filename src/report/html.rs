@@ -2,8 +2,10 @@
 //! script, nothing fetched), rendered by the `askama` template `templates/report.html`, which
 //! HTML-escapes every value. This module only prepares what the template shows.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{self, Write};
+use std::rc::Rc;
 
 use askama::Template;
 
@@ -13,7 +15,7 @@ use crate::matching::{LEGACY_ALIASES, Verdict, escape_visible};
 use crate::matrix::{self, Cell, Status};
 use crate::model::Model;
 use crate::rules::rejection;
-use crate::snapshot::{Kind, Text};
+use crate::snapshot::Kind;
 
 use super::{Report, Reporter, Style};
 
@@ -546,11 +548,17 @@ fn finding(report: &Report<'_>, f: &Finding) -> FindingView {
 }
 
 fn principal_name(p: &crate::engine::Principal) -> String {
-    let name = p.name.clone().unwrap_or_else(|| p.id.clone());
-    if p.kind == "user" {
-        name
+    display_name(p.kind, &p.id, p.name.as_deref()).into_owned()
+}
+
+/// A principal's name as the report shows it: its name (else its id), with its kind when it is
+/// not a user.
+fn display_name<'a>(kind: &str, id: &'a str, name: Option<&'a str>) -> Cow<'a, str> {
+    let name = name.unwrap_or(id);
+    if kind == "user" {
+        Cow::Borrowed(name)
     } else {
-        format!("{name} ({})", p.kind)
+        Cow::Owned(format!("{name} ({kind})"))
     }
 }
 
@@ -846,42 +854,44 @@ fn outcome_of(model: &Model, sent: &str, verdict: &Verdict) -> Outcome {
     }
 }
 
-/// One assigned user (or group, when its members are not known) and its outcome.
-struct Assigned {
+/// One assigned user (or group, when its members are not known) and its outcome, borrowed from
+/// the model: an org has hundreds of thousands of them.
+struct Assigned<'a> {
     source: Kind,
-    id: String,
-    who: String,
-    outcome: Outcome,
+    id: &'a str,
+    who: Cow<'a, str>,
+    /// Shared by everyone assigned the same value.
+    outcome: Rc<Outcome>,
     /// The value the IdP sends for this principal, when there is one.
-    sent: Option<String>,
+    sent: Option<&'a str>,
     /// Okta: already in `syncState: ERROR`.
     sync_error: bool,
     is_group: bool,
 }
 
-struct Assignments {
+struct Assignments<'a> {
     /// Users per source.
-    assigned: Vec<Assigned>,
+    assigned: Vec<Assigned<'a>>,
     /// Active Sigma members per account type index; `None` for a type Sigma has no such name.
     members: Option<Vec<Option<usize>>>,
     failing: Vec<FailingUser>,
     covers: Vec<&'static str>,
 }
 
-impl Assignments {
+impl<'a> Assignments<'a> {
     /// `None` when no snapshot holds assignments and no finding names a principal.
-    fn collect(model: &Model, findings: &[Finding]) -> Option<Assignments> {
+    fn collect(model: &'a Model, findings: &[Finding]) -> Option<Assignments<'a>> {
         let mut assigned = Vec::new();
         let mut covers = Vec::new();
         // Each distinct Okta value is classified once, however many users hold it.
-        let mut outcomes: HashMap<String, Outcome> = HashMap::new();
-        let mut classify = |sent: &str| -> Outcome {
-            if let Some(o) = outcomes.get(sent) {
-                return o.clone();
-            }
-            let o = outcome_of(model, sent, &model.expectations.classify(sent));
-            outcomes.insert(sent.to_string(), o.clone());
-            o
+        let mut outcomes: HashMap<&'a str, Rc<Outcome>> = HashMap::new();
+        let mut classify = |sent: &'a str| -> Rc<Outcome> {
+            outcomes
+                .entry(sent)
+                .or_insert_with(|| {
+                    Rc::new(outcome_of(model, sent, &model.expectations.classify(sent)))
+                })
+                .clone()
         };
 
         if let Some(o) = &model.okta {
@@ -890,13 +900,13 @@ impl Assignments {
                 for u in users {
                     assigned.push(Assigned {
                         source: Kind::Okta,
-                        id: u.id.to_string(),
-                        who: u.user_name.to_string(),
+                        id: &u.id,
+                        who: Cow::Borrowed(&u.user_name),
                         outcome: u
                             .user_type
                             .as_deref()
-                            .map_or(Outcome::NoType, &mut classify),
-                        sent: u.user_type.as_ref().map(Text::to_string),
+                            .map_or_else(|| Rc::new(Outcome::NoType), &mut classify),
+                        sent: u.user_type.as_deref(),
                         sync_error: u.sync_state.eq_ignore_ascii_case("ERROR"),
                         is_group: false,
                     });
@@ -907,13 +917,13 @@ impl Assignments {
                 for g in groups {
                     assigned.push(Assigned {
                         source: Kind::Okta,
-                        id: g.id.clone(),
-                        who: g.name.clone().unwrap_or_else(|| g.id.clone()),
+                        id: &g.id,
+                        who: Cow::Borrowed(g.name.as_deref().unwrap_or(&g.id)),
                         outcome: g
                             .user_type
                             .as_deref()
-                            .map_or(Outcome::NoType, &mut classify),
-                        sent: g.user_type.clone(),
+                            .map_or_else(|| Rc::new(Outcome::NoType), &mut classify),
+                        sent: g.user_type.as_deref(),
                         sync_error: false,
                         is_group: true,
                     });
@@ -926,24 +936,38 @@ impl Assignments {
         if let Some(a) = model.azure.as_ref().filter(|_| model.assignments.azure) {
             covers.push("Entra assignments");
             let values = a.values_by_role();
+            // Each role's outcome is judged once, however many hold it.
+            let mut by_role: HashMap<RoleRef, (Rc<Outcome>, Option<&'a str>)> = HashMap::new();
             for x in &model.assignments.entra {
-                let (outcome, sent) = match x.role {
-                    RoleRef::DefaultAccess => (Outcome::NoType, None),
-                    RoleRef::Orphan => (Outcome::Orphan(x.app_role_id(a).to_string()), None),
-                    RoleRef::Role(i) => match values.get(&i) {
-                        None => (Outcome::NoType, None),
-                        Some(v) => (outcome_of(model, &v.sent, &v.verdict), Some(v.sent.clone())),
-                    },
+                let (outcome, sent) = by_role
+                    .entry(x.role)
+                    .or_insert_with(|| match x.role {
+                        RoleRef::DefaultAccess | RoleRef::Orphan => {
+                            (Rc::new(Outcome::NoType), None)
+                        }
+                        RoleRef::Role(i) => match values.get(&i) {
+                            None => (Rc::new(Outcome::NoType), None),
+                            Some(v) => (
+                                Rc::new(outcome_of(model, &v.sent, &v.verdict)),
+                                Some(v.sent.as_str()),
+                            ),
+                        },
+                    })
+                    .clone();
+                // An orphan's outcome names its own deleted role id.
+                let outcome = match x.role {
+                    RoleRef::Orphan => Rc::new(Outcome::Orphan(x.app_role_id(a).to_string())),
+                    _ => outcome,
                 };
-                for p in &x.principals(a) {
+                for w in x.who(a) {
                     assigned.push(Assigned {
                         source: Kind::Azure,
-                        id: p.id.clone(),
-                        who: principal_name(p),
+                        id: w.id,
+                        who: display_name(w.kind, w.id, w.name),
                         outcome: outcome.clone(),
-                        sent: sent.clone(),
+                        sent,
                         sync_error: false,
-                        is_group: p.kind != "user",
+                        is_group: w.kind != "user",
                     });
                 }
             }
@@ -997,7 +1021,7 @@ fn failing(assigned: &[Assigned], findings: &[Finding]) -> Vec<FailingUser> {
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
     for a in assigned {
-        let reason = match &a.outcome {
+        let reason = match a.outcome.as_ref() {
             Outcome::Rejected(_, why) => format!("Sigma rejects the value: {why}"),
             Outcome::Orphan(id) => format!("assigned to app role {id}, which no longer exists"),
             _ if a.sync_error => {
@@ -1010,13 +1034,13 @@ fn failing(assigned: &[Assigned], findings: &[Finding]) -> Vec<FailingUser> {
         } else {
             reason
         };
-        if seen.insert((a.source, a.id.clone())) {
+        if seen.insert((a.source, a.id.to_string())) {
             out.push(FailingUser {
-                who: a.who.clone(),
-                id: a.id.clone(),
+                who: a.who.to_string(),
+                id: a.id.to_string(),
                 is_group: a.is_group,
                 source: a.source.display_name(),
-                value: a.sent.as_deref().map(visible),
+                value: a.sent.map(visible),
                 reason,
             });
         }
@@ -1082,7 +1106,7 @@ fn chart(model: &Model, assigned: &[Assigned], members: Option<&[Option<usize>]>
         }
         let mut counts = vec![0; labels.len()];
         for a in mine {
-            let row = match a.outcome {
+            let row = match *a.outcome {
                 Outcome::Type(i) => i,
                 Outcome::Rejected(..) | Outcome::Orphan(_) => rejected,
                 Outcome::Legacy(_) => legacy,
