@@ -4,7 +4,9 @@
 //! fork replaces it in one line (`use serde_yaml as backend;`). `yaml-rust2` is used only for its
 //! event parser, which reports where each node starts, so findings can point at the exact line and
 //! column of a value in a snapshot or config file. Snapshots, which can be tens of megabytes, are
-//! read with `serde-saphyr`, whose deserializer streams ([`stream_from_str`]).
+//! read with `serde-saphyr`, whose deserializer streams ([`stream_from_str`]), and all YAML is
+//! written with it, so what is written reads back exactly; `serde_yaml` reads configs and generic
+//! values.
 
 mod events;
 
@@ -164,9 +166,11 @@ pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, YamlError> {
     })
 }
 
-/// Serializes `value` as YAML text.
+/// Serializes `value` as YAML text, with `serde-saphyr`: what [`stream_from_str`] reads back
+/// exactly. (`serde_yaml` writes YAML 1.1, which folds U+2028 and U+2029 as line breaks; a YAML
+/// 1.2 reader then reads extra spaces into the value. The property test caught it.)
 pub fn to_string<T: Serialize>(value: &T) -> Result<String, YamlError> {
-    backend::to_string(value).map_err(|e| YamlError {
+    serde_saphyr::to_string(value).map_err(|e| YamlError {
         message: e.to_string(),
         position: None,
     })
