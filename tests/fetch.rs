@@ -526,6 +526,22 @@ fn malformed_json_is_a_clear_failure() {
     let r = run(dir.path(), &only(env_for(&emu), "SIGMA"), &["snapshot"]);
     assert_eq!(r.code, 3);
     assert!(r.stderr.contains("no `entries` array"), "{}", r.stderr);
+
+    // One item of the wrong shape: named by its place in the list.
+    emu.clear_faults();
+    emu.fault(
+        "/v2/accountTypes",
+        None,
+        Fault::status(
+            200,
+            &[],
+            r#"{"entries": [{"accountTypeId": "a", "accountTypeName": "Admin", "isCustom": false}, {"accountTypeId": "b", "accountTypeName": 7, "isCustom": true}]}"#,
+        ),
+    );
+    let r = run(dir.path(), &only(env_for(&emu), "SIGMA"), &["snapshot"]);
+    assert_eq!(r.code, 3);
+    assert!(r.stderr.contains("item 1: invalid type"), "{}", r.stderr);
+    assert!(!dir.path().join("sigma.yaml").exists(), "nothing half-written");
 }
 
 #[test]

@@ -10,7 +10,6 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::http::{Auth, Context, Http, Paging, RetryPolicy};
-use super::sigma::decode;
 use super::{AzureSource, Failure, FetchError, display_url, join, rfc3339};
 use crate::snapshot::azure::{AppRoleRecord, AssignmentRecord, AzureApp, GroupMemberRecord};
 use crate::snapshot::{AzureSnapshot, Kind, SCHEMA_VERSION, Text};
@@ -121,8 +120,7 @@ pub async fn fetch(
     url.query_pairs_mut()
         .append_pair("$filter", &format!("appId eq '{app_id}'"))
         .append_pair("$select", "id,appId,displayName,appRoles");
-    let items = http.get_all(&url, endpoint, Paging::NextLink).await?;
-    let mut sps = decode::<ServicePrincipal>(&ctx, endpoint, items)?;
+    let mut sps: Vec<ServicePrincipal> = http.get_all(&url, endpoint, Paging::NextLink).await?;
     let sp = match sps.len() {
         1 => sps.remove(0),
         0 => {
@@ -211,8 +209,7 @@ pub async fn fetch(
             &format!("/servicePrincipals/{}/appRoleAssignedTo", sp.id),
         );
         url.query_pairs_mut().append_pair("$top", "999");
-        let items = http.get_all(&url, endpoint, Paging::NextLink).await?;
-        let raw = decode::<Assignment>(&ctx, endpoint, items)?;
+        let raw: Vec<Assignment> = http.get_all(&url, endpoint, Paging::NextLink).await?;
 
         // Direct members of assigned groups; on 403 leave them unexpanded and say so.
         let groups: BTreeSet<&str> = raw
@@ -235,9 +232,12 @@ pub async fn fetch(
             url.query_pairs_mut()
                 .append_pair("$select", "id,displayName,userPrincipalName,mail")
                 .append_pair("$top", "999");
-            match http.get_all(&url, endpoint, Paging::NextLink).await {
+            match http
+                .get_all::<DirectoryObject>(&url, endpoint, Paging::NextLink)
+                .await
+            {
                 Ok(items) => {
-                    let list = decode::<DirectoryObject>(&ctx, endpoint, items)?
+                    let list = items
                         .into_iter()
                         .filter_map(|m| {
                             let kind = match m.odata_type.as_deref() {
@@ -301,9 +301,12 @@ pub async fn fetch(
                 .append_pair("$filter", &format!("id in ({list})"))
                 .append_pair("$select", "id,mail,userPrincipalName")
                 .append_pair("$top", "999");
-            match http.get_all(&url, endpoint, Paging::NextLink).await {
+            match http
+                .get_all::<DirectoryObject>(&url, endpoint, Paging::NextLink)
+                .await
+            {
                 Ok(items) => {
-                    for u in decode::<DirectoryObject>(&ctx, endpoint, items)? {
+                    for u in items {
                         if let Some(l) = u.login() {
                             logins.insert(u.id, l);
                         }

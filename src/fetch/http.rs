@@ -14,6 +14,7 @@ use reqwest::header::{
     ACCEPT, AUTHORIZATION, CONTENT_TYPE, DATE, HeaderMap, HeaderValue, LINK, RETRY_AFTER,
 };
 use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tokio::sync::Mutex;
 use url::Url;
@@ -738,15 +739,44 @@ impl Http {
         })
     }
 
-    /// Every item of a paginated list, following the pages one at a time. A cursor or link that
-    /// comes back a second time is a failure, so a loop can never pass for a complete result.
-    pub async fn get_all(
+    /// Every item of a paginated list as `T`; see [`Http::get_each`].
+    pub async fn get_all<T: DeserializeOwned>(
         &self,
         first: &Url,
         endpoint: &str,
         paging: Paging,
-    ) -> Result<Vec<Value>, FetchError> {
+    ) -> Result<Vec<T>, FetchError> {
+        self.get_each(first, endpoint, paging, |t| t).await
+    }
+
+    /// Every item of a paginated list, following the pages one at a time. Each page's items are
+    /// decoded as `T` and passed through `convert` as the page arrives, so no more than one page
+    /// is ever held as JSON. A cursor or link that comes back a second time is a failure, so a
+    /// loop can never pass for a complete result.
+    pub async fn get_each<T: DeserializeOwned, U>(
+        &self,
+        first: &Url,
+        endpoint: &str,
+        paging: Paging,
+        mut convert: impl FnMut(T) -> U,
+    ) -> Result<Vec<U>, FetchError> {
         let mut items = Vec::new();
+        let mut add = |items: &mut Vec<U>, page: Vec<Value>| -> Result<(), FetchError> {
+            items.reserve(page.len());
+            for v in page {
+                let i = items.len();
+                let item = serde_json::from_value(v).map_err(|e| {
+                    self.ctx.fail(
+                        endpoint,
+                        Failure::Malformed {
+                            detail: format!("item {i}: {e}"),
+                        },
+                    )
+                })?;
+                items.push(convert(item));
+            }
+            Ok(())
+        };
         let mut url = first.clone();
         let mut seen = HashSet::new();
         let malformed = |detail: String| self.ctx.fail(endpoint, Failure::Malformed { detail });
@@ -759,7 +789,7 @@ impl Http {
                     param,
                 } => {
                     match body.get_mut(key).map(Value::take) {
-                        Some(Value::Array(a)) => items.extend(a),
+                        Some(Value::Array(a)) => add(&mut items, a)?,
                         _ => return Err(malformed(format!("no `{key}` array in the response"))),
                     }
                     match body.get(next) {
@@ -780,13 +810,13 @@ impl Http {
                 Paging::LinkHeader | Paging::NextLink => {
                     let link = if matches!(paging, Paging::LinkHeader) {
                         match body {
-                            Value::Array(a) => items.extend(a),
+                            Value::Array(a) => add(&mut items, a)?,
                             _ => return Err(malformed("expected a JSON array".into())),
                         }
                         next_link(&headers)
                     } else {
                         match body.get_mut("value").map(Value::take) {
-                            Some(Value::Array(a)) => items.extend(a),
+                            Some(Value::Array(a)) => add(&mut items, a)?,
                             _ => return Err(malformed("no `value` array in the response".into())),
                         }
                         match body.get("@odata.nextLink") {
@@ -820,7 +850,7 @@ impl Http {
                     }
                 }
                 Paging::None => {
-                    items.push(body);
+                    add(&mut items, vec![body])?;
                     None
                 }
             };

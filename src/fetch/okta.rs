@@ -8,7 +8,6 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::http::{Auth, Context, Http, Paging, RetryPolicy};
-use super::sigma::decode;
 use super::{
     Failure, FetchError, OktaAppRef, OktaCredential, OktaSource, display_url, join, rfc3339,
 };
@@ -148,8 +147,9 @@ pub async fn fetch(
             url.query_pairs_mut()
                 .append_pair("q", label)
                 .append_pair("limit", "200");
-            let items = http.get_all(&url, endpoint, Paging::LinkHeader).await?;
-            let mut matches: Vec<App> = decode::<App>(&ctx, endpoint, items)?
+            let mut matches: Vec<App> = http
+                .get_all::<App>(&url, endpoint, Paging::LinkHeader)
+                .await?
                 .into_iter()
                 .filter(|a| a.label.as_deref() == Some(label.as_str()))
                 .collect();
@@ -206,29 +206,30 @@ pub async fn fetch(
         let endpoint = "GET /api/v1/apps/{appId}/users";
         let mut url = join(org, &format!("/api/v1/apps/{app_id}/users"));
         url.query_pairs_mut().append_pair("limit", "500");
-        let items = http.get_all(&url, endpoint, Paging::LinkHeader).await?;
-        let users: Vec<OktaAppUser> = decode::<AppUser>(&ctx, endpoint, items)?
-            .into_iter()
-            .map(|u| OktaAppUser {
-                user_type: profile_text(&u.profile, &source.attribute).map(Text::from),
-                user_name: u
-                    .credentials
-                    .and_then(|c| c.user_name)
-                    .unwrap_or_default()
-                    .into(),
-                id: u.id.into(),
-                scope: u.scope.unwrap_or_default().into(),
-                status: u.status.unwrap_or_default().into(),
-                sync_state: u.sync_state.unwrap_or_default().into(),
-                external_id: u.external_id.map(Text::from),
+        let users: Vec<OktaAppUser> = http
+            .get_each(&url, endpoint, Paging::LinkHeader, |u: AppUser| {
+                OktaAppUser {
+                    user_type: profile_text(&u.profile, &source.attribute).map(Text::from),
+                    user_name: u
+                        .credentials
+                        .and_then(|c| c.user_name)
+                        .unwrap_or_default()
+                        .into(),
+                    id: u.id.into(),
+                    scope: u.scope.unwrap_or_default().into(),
+                    status: u.status.unwrap_or_default().into(),
+                    sync_state: u.sync_state.unwrap_or_default().into(),
+                    external_id: u.external_id.map(Text::from),
+                }
             })
-            .collect();
+            .await?;
 
         let endpoint = "GET /api/v1/apps/{appId}/groups";
         let mut url = join(org, &format!("/api/v1/apps/{app_id}/groups"));
         url.query_pairs_mut().append_pair("limit", "200");
-        let items = http.get_all(&url, endpoint, Paging::LinkHeader).await?;
-        let groups: Vec<OktaGroupAssignment> = decode::<GroupAssignment>(&ctx, endpoint, items)?
+        let groups: Vec<OktaGroupAssignment> = http
+            .get_all::<GroupAssignment>(&url, endpoint, Paging::LinkHeader)
+            .await?
             .into_iter()
             .map(|g| OktaGroupAssignment {
                 user_type: profile_text(&g.profile, &source.attribute),

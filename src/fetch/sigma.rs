@@ -4,7 +4,6 @@
 use std::time::SystemTime;
 
 use serde::Deserialize;
-use serde_json::Value;
 
 use super::http::{Auth, Context, Http, Paging, RetryPolicy};
 use super::{Failure, FetchError, SigmaSource, display_url, join, rfc3339};
@@ -44,28 +43,6 @@ struct Member {
     is_archived: Option<bool>,
 }
 
-/// Decodes every item, naming the endpoint and the item on failure.
-pub(super) fn decode<T: serde::de::DeserializeOwned>(
-    ctx: &Context,
-    endpoint: &str,
-    items: Vec<Value>,
-) -> Result<Vec<T>, FetchError> {
-    items
-        .into_iter()
-        .enumerate()
-        .map(|(i, v)| {
-            serde_json::from_value(v).map_err(|e| {
-                ctx.fail(
-                    endpoint,
-                    Failure::Malformed {
-                        detail: format!("item {i}: {e}"),
-                    },
-                )
-            })
-        })
-        .collect()
-}
-
 pub async fn fetch(
     source: &SigmaSource,
     with_assignments: bool,
@@ -86,8 +63,8 @@ pub async fn fetch(
 
     let mut url = join(base, "/v2/accountTypes");
     url.query_pairs_mut().append_pair("pageSize", PAGE_SIZE);
-    let items = http
-        .get_all(
+    let account_types: Vec<AccountTypeRecord> = http
+        .get_each(
             &url,
             ACCOUNT_TYPES,
             Paging::BodyCursor {
@@ -95,17 +72,14 @@ pub async fn fetch(
                 next: "nextPageToken",
                 param: "pageToken",
             },
+            |a: AccountType| AccountTypeRecord {
+                id: a.account_type_id,
+                name: a.account_type_name,
+                description: a.description.filter(|d| !d.is_empty()),
+                is_custom: a.is_custom,
+            },
         )
         .await?;
-    let account_types: Vec<AccountTypeRecord> = decode::<AccountType>(&ctx, ACCOUNT_TYPES, items)?
-        .into_iter()
-        .map(|a| AccountTypeRecord {
-            id: a.account_type_id,
-            name: a.account_type_name,
-            description: a.description.filter(|d| !d.is_empty()),
-            is_custom: a.is_custom,
-        })
-        .collect();
     if account_types.is_empty() {
         return Err(ctx.fail(
             ACCOUNT_TYPES,
@@ -122,8 +96,8 @@ pub async fn fetch(
             .append_pair("limit", PAGE_SIZE)
             .append_pair("includeInactive", "true")
             .append_pair("includeArchived", "true");
-        let items = http
-            .get_all(
+        let members = http
+            .get_each(
                 &url,
                 MEMBERS,
                 Paging::BodyCursor {
@@ -131,27 +105,24 @@ pub async fn fetch(
                     next: "nextPage",
                     param: "page",
                 },
+                |m: Member| {
+                    let name = [m.first_name, m.last_name]
+                        .into_iter()
+                        .flatten()
+                        .filter(|n| !n.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    MemberRecord {
+                        id: m.member_id.into(),
+                        email: m.email.unwrap_or_default().into(),
+                        member_type: m.member_type.unwrap_or_default().into(),
+                        name: (!name.is_empty()).then(|| name.into()),
+                        is_inactive: m.is_inactive.unwrap_or(false),
+                        is_archived: m.is_archived.unwrap_or(false),
+                    }
+                },
             )
             .await?;
-        let members = decode::<Member>(&ctx, MEMBERS, items)?
-            .into_iter()
-            .map(|m| {
-                let name = [m.first_name, m.last_name]
-                    .into_iter()
-                    .flatten()
-                    .filter(|n| !n.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                MemberRecord {
-                    id: m.member_id.into(),
-                    email: m.email.unwrap_or_default().into(),
-                    member_type: m.member_type.unwrap_or_default().into(),
-                    name: (!name.is_empty()).then(|| name.into()),
-                    is_inactive: m.is_inactive.unwrap_or(false),
-                    is_archived: m.is_archived.unwrap_or(false),
-                }
-            })
-            .collect::<Vec<_>>();
         Some(members)
     } else {
         None
