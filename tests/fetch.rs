@@ -541,7 +541,10 @@ fn malformed_json_is_a_clear_failure() {
     let r = run(dir.path(), &only(env_for(&emu), "SIGMA"), &["snapshot"]);
     assert_eq!(r.code, 3);
     assert!(r.stderr.contains("item 1: invalid type"), "{}", r.stderr);
-    assert!(!dir.path().join("sigma.yaml").exists(), "nothing half-written");
+    assert!(
+        !dir.path().join("sigma.yaml").exists(),
+        "nothing half-written"
+    );
 }
 
 #[test]
