@@ -192,9 +192,17 @@ pub struct Principals {
 }
 
 impl Principals {
+    /// Sorted, each principal once: a user reached through several records (directly and
+    /// through a group, say) is one principal, named if any record names them.
     pub fn new(mut items: Vec<Principal>) -> Principals {
         items.sort();
-        items.dedup();
+        items.dedup_by(|later, kept| {
+            let same = later.kind == kept.kind && later.id == kept.id;
+            if same && kept.name.is_none() {
+                kept.name = later.name.take();
+            }
+            same
+        });
         Principals {
             count: items.len(),
             items,
@@ -438,5 +446,46 @@ impl Summary {
             }
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(id: &str, name: Option<&str>) -> Principal {
+        Principal {
+            kind: "user",
+            id: id.into(),
+            name: name.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn a_principal_reached_through_several_records_counts_once() {
+        let p = Principals::new(vec![
+            user("u2", Some("b@example.com")),
+            user("u1", None),
+            user("u1", Some("Ann")),
+            user("u1", Some("ann@example.com")),
+            Principal {
+                kind: "group",
+                id: "u1".into(),
+                name: None,
+            },
+        ]);
+        assert_eq!(p.count, 3);
+        assert_eq!(
+            p.items,
+            vec![
+                Principal {
+                    kind: "group",
+                    id: "u1".into(),
+                    name: None
+                },
+                user("u1", Some("Ann")),
+                user("u2", Some("b@example.com")),
+            ]
+        );
     }
 }
