@@ -252,7 +252,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Snapshot::Okta(okta),
         Snapshot::Azure(azure),
     ] {
-        snapshot::save(&out.join(s.kind().file_name()), &s)?;
+        snapshot::save(&out.join(s.kind().file_name()), s)?;
     }
     Ok(())
 }

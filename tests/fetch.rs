@@ -933,23 +933,38 @@ fn live_scale_benchmark() {
         ..Data::default()
     });
     let dir = workdir("");
-    let bin = assert_cmd::cargo::cargo_bin("sigma-idp-lint");
-    let mut cmd = std::process::Command::new("/usr/bin/time");
-    cmd.arg("-v")
-        .arg(&bin)
-        .args(["check", "--live", "--with-assignments", "--format", "json"])
-        .current_dir(dir.path())
-        .env("NO_COLOR", "1");
-    for v in ALL_VARS {
-        cmd.env_remove(v);
-    }
-    cmd.envs(env_for(&emu));
-    let started = Instant::now();
-    let out = cmd
-        .output()
-        .expect("/usr/bin/time runs (Debian package `time`)");
-    let wall = started.elapsed();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    // Runs the binary under `/usr/bin/time -v`: its output, wall time and peak RSS (kB).
+    let timed = |args: &[&str]| {
+        let bin = assert_cmd::cargo::cargo_bin("sigma-idp-lint");
+        let mut cmd = std::process::Command::new("/usr/bin/time");
+        cmd.arg("-v")
+            .arg(&bin)
+            .args(args)
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1");
+        for v in ALL_VARS {
+            cmd.env_remove(v);
+        }
+        cmd.envs(env_for(&emu));
+        let started = Instant::now();
+        let out = cmd
+            .output()
+            .expect("/usr/bin/time runs (Debian package `time`)");
+        let wall = started.elapsed();
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        let peak = stderr
+            .lines()
+            .find_map(|l| {
+                l.trim()
+                    .strip_prefix("Maximum resident set size (kbytes): ")
+            })
+            .unwrap_or("?")
+            .to_string();
+        (out, wall, peak, stderr)
+    };
+
+    let (out, wall, peak, stderr) =
+        timed(&["check", "--live", "--with-assignments", "--format", "json"]);
     assert!(
         matches!(out.status.code(), Some(0 | 1)),
         "check --live failed: {stderr}"
@@ -960,15 +975,8 @@ fn live_scale_benchmark() {
             .as_array()
             .is_some_and(|s| s.len() == 3 && s.iter().all(|s| s["complete"] == true))
     );
-    let peak = stderr
-        .lines()
-        .find_map(|l| {
-            l.trim()
-                .strip_prefix("Maximum resident set size (kbytes): ")
-        })
-        .unwrap_or("?");
     println!(
-        "live_scale_benchmark: N={n}: wall {:.1} s, peak {peak} kB",
+        "live_scale_benchmark: N={n}: check --live: wall {:.1} s, peak {peak} kB",
         wall.as_secs_f64()
     );
 
@@ -979,6 +987,22 @@ fn live_scale_benchmark() {
     assert_eq!(emu.count("GET", &assigned), (n + 2).div_ceil(999));
     assert_eq!(emu.count("GET", "/v2.1/members"), (n / 2).div_ceil(1000));
     assert_eq!(emu.count("GET", "/v1.0/users"), n.div_ceil(15));
+
+    // The same fetch, written as snapshots.
+    let (out, wall, peak, stderr) = timed(&["snapshot", "--with-assignments", "--out", "snap"]);
+    assert_eq!(out.status.code(), Some(0), "snapshot failed: {stderr}");
+    let written: u64 = ["sigma.yaml", "okta.yaml", "azure.yaml"]
+        .iter()
+        .map(|f| {
+            std::fs::metadata(dir.path().join("snap").join(f))
+                .expect("written")
+                .len()
+        })
+        .sum();
+    println!(
+        "live_scale_benchmark: N={n}: snapshot: wall {:.1} s, peak {peak} kB, {written} bytes written",
+        wall.as_secs_f64()
+    );
 }
 
 /// The assignment rules on multi-page payloads of the APIs' shapes, through the real fetch:

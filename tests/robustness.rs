@@ -144,7 +144,7 @@ proptest! {
         let mut loaded = Vec::new();
         for s in build(types, values, roles) {
             let path = dir.path().join(s.kind().file_name());
-            snapshot::save(&path, &s).expect("serializable");
+            snapshot::save(&path, s.clone()).expect("serializable");
             let l = snapshot::load(&path).expect("what we write, we read");
             prop_assert_eq!(&l.snapshot, &{ let mut s = s.clone(); s.sort(); s });
             loaded.push(l);

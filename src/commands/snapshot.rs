@@ -96,7 +96,7 @@ pub fn snapshot(
         match result {
             Ok(snap) => {
                 let path = out.join(kind.file_name());
-                snapshot::save(&path, &snap)?;
+                snapshot::save(&path, snap)?;
                 writeln!(stdout, "wrote {}", path.display()).map_err(|source| Error::Write {
                     path: "<stdout>".into(),
                     source,

@@ -92,16 +92,14 @@ impl Snapshot {
         }
     }
 
-    /// The YAML text of the snapshot, `kind` and `schema_version` first, lists in stable order.
-    pub fn to_yaml(&self) -> Result<String> {
-        let mut sorted = self.clone();
-        sorted.sort();
-        let text = match &sorted {
-            Snapshot::Sigma(s) => yaml::to_string(s),
-            Snapshot::Okta(s) => yaml::to_string(s),
-            Snapshot::Azure(s) => yaml::to_string(s),
-        };
-        text.map_err(|e| Error::usage(format!("cannot serialize snapshot: {e}"), None))
+    /// Writes the snapshot as YAML to `out`, `kind` and `schema_version` first; lists must be
+    /// in stable order already ([`Snapshot::sort`]).
+    fn write_yaml(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        match self {
+            Snapshot::Sigma(s) => yaml::to_writer(out, s),
+            Snapshot::Okta(s) => yaml::to_writer(out, s),
+            Snapshot::Azure(s) => yaml::to_writer(out, s),
+        }
     }
 }
 
@@ -346,15 +344,24 @@ pub fn load_all(paths: &[PathBuf]) -> Result<Vec<LoadedSnapshot>> {
     files.iter().map(|f| load(f)).collect()
 }
 
-/// Writes `snapshot` to `path` atomically: a temporary file in the same folder, flushed to disk,
-/// then renamed over the old one. On any failure the old file is left as it was.
-pub fn save(path: &Path, snapshot: &Snapshot) -> Result<()> {
-    let text = snapshot.to_yaml()?;
-    write_atomic(path, text.as_bytes())
+/// Writes `snapshot` to `path` atomically, its lists put in stable order first: a temporary file
+/// in the same folder, flushed to disk, then renamed over the old one. On any failure the old
+/// file is left as it was. The YAML is written to the file as it is produced, never held whole.
+pub fn save(path: &Path, mut snapshot: Snapshot) -> Result<()> {
+    snapshot.sort();
+    write_atomic_with(path, |out| snapshot.write_yaml(out))
 }
 
 /// Replaces `path` with `bytes` atomically (temp file + rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(path, |out| out.write_all(bytes))
+}
+
+/// Replaces `path` atomically with what `write` writes (through a buffer) to a temporary file.
+fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     let werr = |source| Error::Write {
         path: path.to_path_buf(),
         source,
@@ -370,8 +377,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .unwrap_or_else(|| "snapshot".into());
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        write(&mut out)?;
+        let f = out
+            .into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
     })();
@@ -395,6 +405,37 @@ mod tests {
         std::fs::write(&path, &text).expect("write");
         assert_eq!(fingerprint_file(&path).expect("read"), fingerprint(&text));
         assert_ne!(fingerprint(&text), fingerprint(&text[1..]));
+    }
+
+    #[test]
+    fn a_write_that_fails_halfway_leaves_the_old_file_and_no_temporary() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("okta.yaml");
+        std::fs::write(&path, "old\n").expect("write");
+        let err = write_atomic_with(&path, |out| {
+            out.write_all(&vec![b'x'; 100_000])?;
+            Err(std::io::Error::other("serializer gave up"))
+        })
+        .expect_err("fails");
+        assert!(err.to_string().contains("okta.yaml"), "{err}");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "old\n");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").collect();
+        assert_eq!(left.len(), 1, "no temporary file left behind");
+    }
+
+    #[test]
+    fn a_saved_snapshot_is_sorted_and_reads_back() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("sigma.yaml");
+        let mut snap: SigmaSnapshot = yaml::stream_from_str(
+            &std::fs::read_to_string("fixtures/demo/sigma.yaml").expect("demo"),
+        )
+        .expect("demo parses");
+        snap.account_types.reverse();
+        save(&path, Snapshot::Sigma(snap.clone())).expect("saved");
+        let back = load(&path).expect("loads");
+        snap.sort();
+        assert_eq!(back.snapshot, Snapshot::Sigma(snap));
     }
 
     #[test]

@@ -176,6 +176,15 @@ pub fn to_string<T: Serialize>(value: &T) -> Result<String, YamlError> {
     })
 }
 
+/// Serializes `value` as YAML into `out` as it goes (the text is never held whole), like
+/// [`to_string`].
+pub fn to_writer<T: Serialize>(mut out: &mut dyn std::io::Write, value: &T) -> std::io::Result<()> {
+    serde_saphyr::to_io_writer(&mut out, value).map_err(|e| match e {
+        serde_saphyr::SerializeError::IO { error } => error,
+        other => std::io::Error::other(other.to_string()),
+    })
+}
+
 /// Converts a serializable value into a generic YAML value.
 pub fn to_value<T: Serialize>(value: &T) -> Result<Value, YamlError> {
     backend::to_value(value).map_err(|e| YamlError {
