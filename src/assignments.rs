@@ -449,3 +449,93 @@ impl AssignmentView {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use crate::config::Config;
+    use crate::model::{Model, load};
+
+    use super::*;
+
+    fn demo() -> Model {
+        load(&["fixtures/demo".into()], Config::default()).expect("demo loads")
+    }
+
+    /// The compact view agrees with a direct reading of the snapshot: every user once, with every
+    /// role any record gives them and a login if any record has one.
+    #[test]
+    fn entra_users_match_a_direct_reading_of_the_records() {
+        let model = demo();
+        let azure = model.azure.as_ref().expect("azure");
+        let mut expected: BTreeMap<String, (BTreeSet<usize>, BTreeSet<String>)> = BTreeMap::new();
+        let members = azure.snapshot.group_members.as_ref().expect("expanded");
+        for a in azure.snapshot.assignments.as_ref().expect("assignments") {
+            let role = azure
+                .snapshot
+                .app_roles
+                .iter()
+                .position(|r| r.id == a.app_role_id);
+            let mut add = |id: &str, login: Option<&str>| {
+                let e = expected.entry(id.to_string()).or_default();
+                e.0.extend(role);
+                e.1.extend(login.map(str::to_string));
+            };
+            match a.principal_type.as_str() {
+                "User" => add(&a.principal_id, a.principal_login.as_deref()),
+                "Group" => {
+                    for m in members.get(a.principal_id.as_str()).into_iter().flatten() {
+                        if m.kind == "user" {
+                            add(&m.id, m.login.as_deref());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let view = &model.assignments;
+        let got: BTreeMap<String, (BTreeSet<usize>, Option<&str>)> = view
+            .entra_users
+            .iter()
+            .map(|u| {
+                let roles = view.user_roles(u).iter().copied().collect();
+                (u.principal(azure).id, (roles, u.login(azure)))
+            })
+            .collect();
+        assert_eq!(got.len(), view.entra_users.len(), "each user once");
+        assert_eq!(got.len(), expected.len());
+        assert!(
+            got.values().any(|(roles, _)| roles.len() > 1),
+            "the demo has a user with two roles"
+        );
+        for (id, (roles, logins)) in &expected {
+            let (r, l) = &got[id];
+            assert_eq!(r, roles, "{id}");
+            assert_eq!(l.is_some(), !logins.is_empty(), "{id}");
+            assert!(l.is_none_or(|l| logins.contains(l)), "{id}");
+        }
+    }
+
+    #[test]
+    fn logins_join_case_insensitively_and_only_with_themselves() {
+        let model = demo();
+        let azure = model.azure.as_ref().expect("azure");
+        let user = model
+            .assignments
+            .entra_users
+            .iter()
+            .find(|u| u.login(azure).is_some())
+            .expect("a user with a login");
+        let login = user.login(azure).expect("login");
+        let shouted = login.to_uppercase();
+        let found = model.assigned(&shouted);
+        assert!(
+            found.iter().any(|a| a.source == Kind::Azure),
+            "{shouted}: {found:?}"
+        );
+        assert_eq!(found, model.assigned(login));
+        assert!(model.assigned(&format!("x{login}")).is_empty());
+        assert!(model.assigned("").is_empty());
+    }
+}
