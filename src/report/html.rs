@@ -456,6 +456,18 @@ fn inline(text: &str) -> Vec<Inline> {
         .collect()
 }
 
+/// The pieces, one after the other, with ", " between them.
+fn comma_separated(pieces: impl IntoIterator<Item = Vec<Inline>>) -> Vec<Inline> {
+    let mut out = Vec::new();
+    for (i, piece) in pieces.into_iter().enumerate() {
+        if i > 0 {
+            out.push(plain(", "));
+        }
+        out.extend(piece);
+    }
+    out
+}
+
 fn plain(text: impl Into<String>) -> Inline {
     Inline {
         text: text.into(),
@@ -689,12 +701,7 @@ fn assumptions(report: &Report<'_>) -> Vec<Assumption> {
     )];
     if !defaults.is_empty() {
         text.push(plain(" Default types of this org: "));
-        for (i, d) in defaults.iter().enumerate() {
-            if i > 0 {
-                text.push(plain(", "));
-            }
-            text.push(code(*d));
-        }
+        text.extend(comma_separated(defaults.iter().map(|d| vec![code(*d)])));
         text.push(plain("."));
     }
     out.push(Assumption {
@@ -744,15 +751,14 @@ fn assumptions(report: &Report<'_>) -> Vec<Assumption> {
         let mut t = vec![plain(
             "Provisioning maps app role values to the string sent to Sigma: ",
         )];
-        for (i, (sent, role)) in map.iter().enumerate() {
-            if i > 0 {
-                t.push(plain(", "));
-            }
-            t.push(plain("role value "));
-            t.push(code(role.clone()));
-            t.push(plain(" → "));
-            t.push(code(sent.clone()));
-        }
+        t.extend(comma_separated(map.iter().map(|(sent, role)| {
+            vec![
+                plain("role value "),
+                code(role.clone()),
+                plain(" → "),
+                code(sent.clone()),
+            ]
+        })));
         t.push(plain("."));
         t
     };
@@ -764,12 +770,9 @@ fn assumptions(report: &Report<'_>) -> Vec<Assumption> {
     let mut text = vec![plain(
         "Legacy default aliases Sigma may still accept, reported as drift: ",
     )];
-    for (i, a) in LEGACY_ALIASES.iter().enumerate() {
-        if i > 0 {
-            text.push(plain(", "));
-        }
-        text.push(code(*a));
-    }
+    text.extend(comma_separated(
+        LEGACY_ALIASES.iter().map(|a| vec![code(*a)]),
+    ));
     text.push(plain("."));
     out.push(Assumption {
         term: "Legacy aliases",
@@ -780,15 +783,11 @@ fn assumptions(report: &Report<'_>) -> Vec<Assumption> {
     let text = if levels.is_empty() {
         vec![plain("Catalog defaults for every rule.")]
     } else {
-        let mut t = Vec::new();
-        for (i, (rule, level)) in levels.iter().enumerate() {
-            if i > 0 {
-                t.push(plain(", "));
-            }
-            t.push(code(rule.to_string()));
-            t.push(plain(format!(": {level}")));
-        }
-        t
+        comma_separated(
+            levels
+                .iter()
+                .map(|(rule, level)| vec![code(rule.to_string()), plain(format!(": {level}"))]),
+        )
     };
     out.push(Assumption {
         term: "Rule levels",
@@ -1210,6 +1209,17 @@ mod tests {
 
     fn shown(v: &Visible) -> String {
         v.parts.iter().map(|p| p.text.as_str()).collect()
+    }
+
+    #[test]
+    fn pieces_are_separated_by_commas_and_keep_their_code_marks() {
+        let joined = comma_separated([vec![code("a")], vec![code("b"), plain(": x")]]);
+        let shown: Vec<(&str, bool)> = joined.iter().map(|i| (i.text.as_str(), i.code)).collect();
+        assert_eq!(
+            shown,
+            [("a", true), (", ", false), ("b", true), (": x", false)]
+        );
+        assert!(comma_separated(Vec::<Vec<Inline>>::new()).is_empty());
     }
 
     #[test]
