@@ -98,11 +98,6 @@ fn from_backend(text: &str, err: &backend::Error) -> YamlError {
     YamlError { message, position }
 }
 
-/// Parses `text` as a generic YAML value.
-pub fn parse_value(text: &str) -> Result<Value, YamlError> {
-    backend::from_str(text).map_err(|e| from_backend(text, &e))
-}
-
 /// Deserializes `text` into `T`.
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     backend::from_str(text).map_err(|e| from_backend(text, &e))
@@ -221,7 +216,7 @@ mod tests {
 
     #[test]
     fn backend_errors_carry_a_position() {
-        let err = parse_value("a: [1, 2\nb: 3\n").expect_err("malformed");
+        let err = from_str::<Value>("a: [1, 2\nb: 3\n").expect_err("malformed");
         assert!(err.position.is_some(), "{err:?}");
         assert!(!err.message.contains(" at line "));
     }
