@@ -166,10 +166,8 @@ pub fn read_prefix(path: &Path, limit: usize) -> std::io::Result<(String, bool)>
 pub fn parse(path: &Path, text: &str) -> Result<LoadedSnapshot> {
     // The header is read on its own, stopping after `kind` and `schema_version`; the document is
     // then parsed once, typed, below.
-    let head = yaml::read_head(text, &["kind", "schema_version"]).map_err(|e| {
-        // Syntax errors are worded as the typed parse words them.
-        Error::yaml(path, text, yaml::syntax_error(text).unwrap_or(e), None)
-    })?;
+    let head = yaml::read_head(text, &["kind", "schema_version"])
+        .map_err(|e| Error::yaml(path, text, e, None))?;
     let (start, found) = match head {
         Head::Mapping { start, found } => (start, found),
         Head::NotMapping { start } => {
@@ -270,10 +268,7 @@ pub fn parse(path: &Path, text: &str) -> Result<LoadedSnapshot> {
             ));
         }
     }
-    // A document that is not YAML at all is reported as such, not as the first type error the
-    // streaming deserializer met before the syntax error.
     let typed = |e: yaml::YamlError| {
-        let e = yaml::syntax_error(text).unwrap_or(e);
         Error::yaml(
             path,
             text,

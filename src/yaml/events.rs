@@ -211,6 +211,11 @@ pub enum Head {
 /// once it has them all, and skips nested collections without building them. Snapshots start
 /// with `kind` and `schema_version`, so this reads two lines of a file of any size.
 pub fn read_head(text: &str, keys: &[&str]) -> Result<Head, YamlError> {
+    // Syntax errors are worded as the typed parse words them.
+    walk_head(text, keys).map_err(|e| super::syntax_error(text).unwrap_or(e))
+}
+
+fn walk_head(text: &str, keys: &[&str]) -> Result<Head, YamlError> {
     let start_of_text = Position {
         line: 1,
         column: 1,

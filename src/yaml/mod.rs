@@ -107,8 +107,13 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
 /// holds every event of a document before deserializing it (several times the text's size),
 /// while `serde-saphyr` builds no event list or tree, so a snapshot of 200,000 users costs little
 /// more than the values it holds. Snapshots are written by [`to_string`]; the round trip is
-/// property-tested.
+/// property-tested. A document that is not YAML at all is reported by its syntax error, not by
+/// the first type error the deserializer met before reaching it.
 pub fn stream_from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    stream_typed(text).map_err(|e| syntax_error(text).unwrap_or(e))
+}
+
+fn stream_typed<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     // The default budget is sized for config files; a snapshot holds a few events per byte at
     // most, so the limits scale with the input while aliases stay capped.
     let mut budget = serde_saphyr::Budget::default();
@@ -124,10 +129,10 @@ pub fn stream_from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> 
     serde_saphyr::from_str_with_options(text, options).map_err(|e| from_streaming(text, &e))
 }
 
-/// The syntax error of a document, if it has one: a streaming pass that keeps nothing. Used when
-/// a typed parse fails, since the deserializer may meet a type error before the syntax error.
-pub fn syntax_error(text: &str) -> Option<YamlError> {
-    stream_from_str::<serde::de::IgnoredAny>(text).err()
+/// The syntax error of a document, if it has one, worded as [`stream_from_str`] words errors: a
+/// streaming pass that keeps nothing, run only once something has failed.
+fn syntax_error(text: &str) -> Option<YamlError> {
+    stream_typed::<serde::de::IgnoredAny>(text).err()
 }
 
 fn from_streaming(text: &str, err: &serde_saphyr::Error) -> YamlError {
@@ -205,6 +210,28 @@ mod tests {
         let only = Locations::index_only(text, ["attribute.enum[1]"]);
         assert_eq!(only.get("attribute.enum[1]"), Some(p));
         assert_eq!(only.get("attribute.enum[0]"), None, "not wanted, not kept");
+    }
+
+    #[test]
+    fn a_syntax_error_wins_over_an_earlier_type_error() {
+        #[derive(serde::Deserialize, Debug)]
+        struct Doc {
+            #[serde(rename = "n")]
+            _n: u32,
+        }
+        let err = stream_from_str::<Doc>("n: text\nm: [unclosed\n").expect_err("bad");
+        assert!(err.message.contains("unclosed"), "{err:?}");
+        assert_eq!(
+            err.position.map(|p| (p.line, p.column)),
+            Some((2, 4)),
+            "{err:?}"
+        );
+        let err = stream_from_str::<Doc>("n: text\n").expect_err("wrong type");
+        assert_eq!(
+            err.position.map(|p| (p.line, p.column)),
+            Some((1, 4)),
+            "{err:?}"
+        );
     }
 
     #[test]
