@@ -270,7 +270,7 @@ fn validate_ignore(
             column: p.column,
             offset: p.offset,
             pending: None,
-            excerpt: Some(Arc::new(Excerpt::around(text, p.offset))),
+            excerpt: Some(Arc::new(Excerpt::around(text, p))),
         })
     };
     let err = |key: &str, message: String, label: &str, help: Option<String>| {

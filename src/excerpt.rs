@@ -7,6 +7,7 @@
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
 use crate::error::token_len;
+use crate::yaml::Position;
 
 /// Lines of context kept on each side of the located line (frames show fewer).
 pub const CONTEXT_LINES: usize = 3;
@@ -24,15 +25,17 @@ pub struct Excerpt {
 }
 
 impl Excerpt {
-    /// The lines around the byte `offset` of `text`, the file's full text.
-    pub fn around(text: &str, offset: usize) -> Excerpt {
-        let offset = offset.min(text.len());
+    /// The lines around `at` in `text`, the file's text (or a prefix of it that holds them).
+    pub fn around(text: &str, at: Position) -> Excerpt {
+        let offset = at.offset.min(text.len());
         let mut start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let mut first_line = at.line.saturating_sub(1);
         for _ in 0..CONTEXT_LINES {
             if start == 0 {
                 break;
             }
             start = text[..start - 1].rfind('\n').map_or(0, |i| i + 1);
+            first_line = first_line.saturating_sub(1);
         }
         let mut end = offset;
         for _ in 0..=CONTEXT_LINES {
@@ -46,7 +49,7 @@ impl Excerpt {
         }
         Excerpt {
             start,
-            first_line: text[..start].matches('\n').count(),
+            first_line,
             text: text[start..end].to_string(),
             token_len: token_len(text, offset),
         }
@@ -92,7 +95,8 @@ mod tests {
     fn frames_from_an_excerpt_match_frames_from_the_whole_file() {
         let text: String = (1..=40).map(|i| format!("line{i}: \"v{i}\"\n")).collect();
         let offset = text.find("\"v20\"").expect("present");
-        let excerpt = Excerpt::around(&text, offset);
+        let excerpt = Excerpt::around(&text, Position::at(&text, 20, 9));
+        assert_eq!(Position::at(&text, 20, 9).offset, offset);
         assert!(excerpt.text.starts_with("line17:") && excerpt.text.ends_with("line23: \"v23\"\n"));
         assert_eq!(excerpt.first_line, 16);
 
@@ -110,12 +114,12 @@ mod tests {
     #[test]
     fn excerpts_at_the_edges_of_a_file() {
         let text = "a: 1\nb: 2";
-        let first = Excerpt::around(text, 0);
+        let first = Excerpt::around(text, Position::at(text, 1, 1));
         assert_eq!(
             (first.start, first.first_line, first.text.as_str()),
             (0, 0, text)
         );
-        let last = Excerpt::around(text, text.len());
+        let last = Excerpt::around(text, Position::at(text, 2, 5));
         assert_eq!(last.text, text);
         assert!(last.read_span(&SourceSpan::from((0, 1)), 0, 0).is_ok());
     }

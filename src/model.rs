@@ -400,7 +400,7 @@ impl Model {
                         l.column = p.column;
                         l.offset = p.offset;
                         l.pending = None;
-                        l.excerpt = Some(Arc::new(Excerpt::around(text, p.offset)));
+                        l.excerpt = Some(Arc::new(Excerpt::around(text, p)));
                     }
                     _ => **loc = None,
                 }
@@ -502,7 +502,7 @@ mod tests {
             locate_in_file(&path, snapshot::fingerprint(&text), &[wanted]).expect("unchanged");
         let p = index.get(wanted).expect("found");
         assert_eq!(&read[p.offset..p.offset + 7], "v119998");
-        let excerpt = Excerpt::around(&read, p.offset);
+        let excerpt = Excerpt::around(&read, p);
         let framed = excerpt
             .read_span(&excerpt.span_at(p.offset), 1, 1)
             .expect("span");
